@@ -1,0 +1,26 @@
+# Finds odibi's third-party dependencies: Debian packages plus the pinned DuckDB from bootstrap.sh.
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED)
+
+if(ODIBI_USE_SYSTEM_DUCKDB)
+    find_library(DUCKDB_LIBRARY duckdb REQUIRED)
+    find_path(DUCKDB_INCLUDE_DIR duckdb.h REQUIRED)
+else()
+    set(ODIBI_DUCKDB_DIR "${CMAKE_SOURCE_DIR}/third_party/duckdb-1.4.4" CACHE PATH "Bootstrapped DuckDB")
+    if(NOT EXISTS "${ODIBI_DUCKDB_DIR}/lib/libduckdb.so")
+        message(FATAL_ERROR "DuckDB not found in ${ODIBI_DUCKDB_DIR}: run scripts/bootstrap.sh first")
+    endif()
+    set(DUCKDB_LIBRARY "${ODIBI_DUCKDB_DIR}/lib/libduckdb.so")
+    set(DUCKDB_INCLUDE_DIR "${ODIBI_DUCKDB_DIR}/include")
+endif()
+add_library(odibi_duckdb_runtime SHARED IMPORTED GLOBAL)
+set_target_properties(odibi_duckdb_runtime PROPERTIES
+    IMPORTED_LOCATION "${DUCKDB_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${DUCKDB_INCLUDE_DIR}")
