@@ -1,0 +1,230 @@
+// The typed project configuration: what `odibi.yaml` means after loading, merging and validation.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "odibi/common/error.hpp"
+
+namespace odibi::config {
+
+/// Free-form values (transformer params, reader/writer options) keep their YAML shape as JSON.
+using Json = nlohmann::ordered_json;
+
+/// Maps dotted config paths ("pipelines[0].nodes[2].write.mode") to where they were written.
+/// Lookups of a path that has no entry walk up to the nearest ancestor (imported, recipe-made keys).
+class LocationIndex {
+public:
+    void Set(const std::string& path, SourceLocation location);
+    /// The location of `path` or of its nearest recorded ancestor; the path itself is always kept.
+    [[nodiscard]] SourceLocation Find(const std::string& path) const;
+
+private:
+    std::map<std::string, SourceLocation> locations_;
+};
+
+enum class EngineKind : uint8_t { DUCKDB, PANDAS, POLARS, SPARK };
+
+enum class ConnectionType : uint8_t {
+    LOCAL,
+    AZURE_BLOB,
+    DELTA,
+    UNITY_CATALOG,
+    SQL_SERVER,
+    HTTP,
+    POSTGRES,
+    CUSTOM, ///< any other type string: kept whole for plugins
+};
+
+struct ConnectionConfig {
+    std::string name;
+    ConnectionType type = ConnectionType::LOCAL;
+    std::string type_name;            ///< as written ("local", "azure_adls", ...)
+    std::string base_path = "./data"; ///< local: relative paths are resolved by the loader against the config dir
+    Json fields = Json::object();     ///< every key as written (minus secrets' plain text in logs)
+    std::string config_path;          ///< "connections.landing"
+};
+
+/// `read:` and inline `inputs:` entries.
+struct ReadConfig {
+    std::optional<std::string> connection;
+    std::string format;
+    std::optional<std::string> table;
+    std::optional<std::string> path;
+    std::optional<std::string> query;
+    std::optional<std::string> sql_file; ///< resolved to an absolute path by the loader
+    std::optional<std::string> filter;   ///< SQL WHERE clause
+    Json options = Json::object();       ///< reader options (archive_options merged in)
+    Json incremental;                    ///< null when absent (typed by the incremental feature)
+    Json time_travel;                    ///< null when absent
+    bool streaming = false;
+    std::string config_path; ///< "pipelines[0].nodes[1].read"
+};
+
+enum class WriteMode : uint8_t { OVERWRITE, APPEND, UPSERT, APPEND_ONCE, MERGE };
+
+struct WriteConfig {
+    std::string connection;
+    std::string format;
+    std::optional<std::string> table;
+    std::optional<std::string> path;
+    WriteMode mode = WriteMode::OVERWRITE;
+    Json options = Json::object(); ///< writer options; `keys` for upsert/append_once lives here
+    std::vector<std::string> partition_by;
+    std::optional<std::string> first_run_query;
+    Json extra = Json::object(); ///< recognised keys of later features (zorder_by, merge_keys, ...)
+    std::string config_path;
+};
+
+enum class StepKind : uint8_t { SQL, SQL_FILE, FUNCTION, OPERATION };
+
+struct TransformStep {
+    StepKind kind = StepKind::SQL;
+    std::string text;   ///< SQL text, absolute sql_file path, or function/operation name
+    Json params = Json::object();
+    std::string config_path; ///< "pipelines[0].nodes[1].transform.steps[2]"
+};
+
+/// `inputs:` value: a `$pipeline.node` reference or an inline read.
+struct InputConfig {
+    std::string alias;
+    std::optional<std::string> reference_pipeline; ///< set for "$pipeline.node"
+    std::optional<std::string> reference_node;
+    std::optional<ReadConfig> read;
+    std::string config_path;
+};
+
+enum class ErrorStrategy : uint8_t { FAIL_FAST, FAIL_LATER, IGNORE };
+
+enum class BackoffKind : uint8_t { EXPONENTIAL, LINEAR, CONSTANT };
+
+struct RetryConfig {
+    bool enabled = true;
+    int max_attempts = 3; ///< total attempts, as Odibi's code counts them
+    BackoffKind backoff = BackoffKind::EXPONENTIAL;
+    /// Seconds to wait before attempt n + 1 (n >= 1): exponential 2^(n-1), linear n, constant 1.
+    double base_seconds = 1.0; ///< tests shorten the wait through ODIBI_RETRY_BASE_SECONDS
+};
+
+struct NodeConfig {
+    std::string name;
+    std::string description;
+    std::string explanation; ///< markdown; explanation_file contents are loaded into it
+    std::string runbook_url;
+    bool enabled = true;
+    std::vector<std::string> tags;
+    std::vector<std::string> depends_on;
+    Json columns = Json::object(); ///< data dictionary {col: {description, pii, tags}}
+    std::optional<ReadConfig> read;
+    std::vector<InputConfig> inputs;
+    std::vector<TransformStep> transform_steps;
+    std::optional<std::string> transformer;
+    Json params = Json::object();
+    std::optional<WriteConfig> write;
+    std::vector<std::string> pre_sql;
+    std::vector<std::string> post_sql;
+    bool cache = false;
+    std::optional<std::string> log_level;
+    ErrorStrategy on_error = ErrorStrategy::FAIL_LATER;
+    std::optional<RetryConfig> retry; ///< node override; the project's otherwise
+    Json validation;                  ///< null when absent (typed by the data-quality feature)
+    Json contracts;                   ///< null when absent
+    Json sensitive;                   ///< false, true, or a list of column names
+    std::string source_file;          ///< YAML file that defined the node (for relative sql_file)
+    std::string config_path;          ///< "pipelines[0].nodes[2]"
+};
+
+struct PipelineConfig {
+    std::string name;
+    std::string description;
+    std::string layer;
+    std::string owner;
+    std::optional<std::string> freshness_sla;
+    std::vector<NodeConfig> nodes;
+    std::vector<std::string> tags;
+    std::optional<int> auto_cache_threshold = 3; ///< nullopt disables auto-caching
+    std::string config_path;
+};
+
+struct StoryConfig {
+    std::string connection;
+    std::string path;
+    int max_sample_rows = 10;
+    bool auto_generate = true;
+    int retention_days = 30;
+    int retention_count = 100;
+};
+
+struct SystemConfig {
+    std::string connection;
+    std::string path = "_odibi_system";
+    std::optional<std::string> environment;
+    Json extra = Json::object(); ///< recognised keys of later features (sync_to, retention_days, ...)
+};
+
+struct PerformanceConfig {
+    std::optional<std::string> memory_limit;
+    std::optional<int> threads;
+    std::optional<std::string> temp_directory; ///< resolved against the config dir
+};
+
+struct LoggingConfig {
+    std::string level = "INFO";
+    bool structured = false;
+};
+
+struct ProjectConfig {
+    std::string project;
+    std::string description;
+    std::string version = "1.0.0";
+    std::string owner;
+    EngineKind engine = EngineKind::PANDAS; ///< as written; odibi always runs DuckDB
+    std::map<std::string, ConnectionConfig> connections;
+    std::vector<PipelineConfig> pipelines;
+    StoryConfig story;
+    SystemConfig system;
+    RetryConfig retry;
+    LoggingConfig logging;
+    PerformanceConfig performance;
+    Json vars = Json::object();
+    std::string config_file; ///< absolute path of the root YAML file
+    std::string config_dir;  ///< its directory: the base of relative paths
+    std::optional<std::string> environment; ///< --env NAME
+    LocationIndex locations;
+
+    /// Throws UNKNOWN_CONNECTION with a did-you-mean suggestion.
+    [[nodiscard]] const ConnectionConfig& GetConnection(const std::string& name) const;
+    [[nodiscard]] const ConnectionConfig* TryGetConnection(const std::string& name) const;
+    [[nodiscard]] const PipelineConfig* TryGetPipeline(const std::string& name) const;
+};
+
+/// How the CLI asks for a project to be loaded.
+struct LoadOptions {
+    std::optional<std::string> environment;    ///< --env NAME
+    std::optional<std::string> engine_override; ///< --engine duckdb (lets `engine: spark` projects run)
+};
+
+/// The loaded project plus every warning/info collected on the way (errors are thrown together as
+/// one DiagnosticsError).
+struct LoadResult {
+    ProjectConfig project;
+    DiagnosticList diagnostics; ///< warnings and info lines only
+};
+
+/// Loads `path` as §0 of the YAML reference describes: .env, ${VAR}, imports, --env, ${vars.x},
+/// ${date:...}, recipes, then strict validation. All errors of the file are collected and thrown
+/// together as DiagnosticsError; each names file:line:col and the dotted path.
+[[nodiscard]] LoadResult LoadProject(const std::string& path, const LoadOptions& options = {});
+
+/// String tables (one per enum), used for YAML parsing, JSON output and suggestions.
+[[nodiscard]] std::string WriteModeName(WriteMode mode);
+[[nodiscard]] std::string ErrorStrategyName(ErrorStrategy strategy);
+[[nodiscard]] std::optional<ErrorStrategy> TryParseErrorStrategy(const std::string& text);
+[[nodiscard]] std::string EngineName(EngineKind engine);
+[[nodiscard]] std::string ConnectionTypeName(ConnectionType type);
+
+} // namespace odibi::config

@@ -1,0 +1,160 @@
+// The system catalog: run history, failures, outputs, state (HWM), schemas and tables.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace odibi::state {
+
+/// A pipeline run as meta_pipeline_runs holds it. Written RUNNING before the first node runs and
+/// finalised on every path, so a crashed run is never missing from the history.
+struct PipelineRunRecord {
+    std::string run_id;
+    std::string project;
+    std::string pipeline_name;
+    std::string owner;
+    std::string layer;
+    std::string run_start_at; ///< ISO-8601 UTC
+    std::string run_end_at;
+    int64_t duration_ms = 0;
+    std::string status; ///< RUNNING | SUCCESS | FAILED | INTERRUPTED | ABANDONED
+    int nodes_total = 0;
+    int nodes_succeeded = 0;
+    int nodes_failed = 0;
+    int nodes_skipped = 0;
+    int64_t rows_processed = 0;
+    std::string error_summary; ///< at most 500 characters
+    std::string terminal_nodes; ///< comma-separated
+    std::string environment;
+    std::string host;
+    int64_t pid = 0;
+    std::string heartbeat_at;
+    std::string story_path;
+};
+
+/// A node's outcome: one row in meta_runs (Odibi's per-node history) and meta_node_runs.
+struct NodeRunRecord {
+    std::string run_id;
+    std::string project;
+    std::string pipeline_name;
+    std::string node_name;
+    std::string status; ///< SUCCESS | FAILED | SKIPPED
+    std::string run_start_at;
+    std::string run_end_at;
+    int64_t duration_ms = 0;
+    int64_t rows_processed = 0;
+    nlohmann::json metrics = nlohmann::json::object(); ///< scalars only: rows_in/out/written, version_hash, attempts
+    std::string environment;
+};
+
+struct FailureRecord {
+    std::string failure_id;
+    std::string run_id;
+    std::string project;
+    std::string pipeline_name;
+    std::string node_name;
+    std::string error_type;    ///< "SQL_ERROR"
+    std::string error_message; ///< at most 1000 characters, redacted
+    std::string error_code;    ///< "E300"
+    std::string stack_trace;   ///< at most 2000 characters (odibi: the failing step and SQL)
+    std::string environment;
+    std::string timestamp;
+};
+
+/// Where a node's output lives, so that `$pipeline.node` references resolve in other pipelines.
+struct OutputRecord {
+    std::string pipeline_name;
+    std::string node_name;
+    std::string output_type = "external_table";
+    std::string connection_name;
+    std::string path;
+    std::string format;
+    std::string table_name;
+    std::string last_run;
+    std::optional<int64_t> row_count;
+    std::string updated_at;
+};
+
+struct StateEntry {
+    std::string key;
+    std::string value; ///< JSON-encoded text
+    std::string environment;
+    std::string updated_at;
+};
+
+struct SchemaRecord {
+    std::string table_path;
+    int schema_version = 0;
+    std::string schema_hash;
+    nlohmann::json columns; ///< {column: type}
+    std::string captured_at;
+    std::string pipeline;
+    std::string node;
+    std::string run_id;
+    nlohmann::json columns_added = nlohmann::json::array();
+    nlohmann::json columns_removed = nlohmann::json::array();
+    nlohmann::json columns_type_changed = nlohmann::json::array();
+};
+
+struct TableRecord {
+    std::string project;
+    std::string table_name;
+    std::string path;
+    std::string format;
+    std::string pattern_type;
+    std::string schema_hash;
+    std::string updated_at;
+};
+
+struct RunQuery {
+    std::optional<std::string> pipeline;
+    std::optional<std::string> node;
+    std::optional<std::string> status;
+    std::optional<int> days; ///< runs that started within the last N days
+    int limit = 20;
+};
+
+/// The catalog interface; SQLite now, PostgreSQL later. Every method is safe to call from several
+/// threads and processes at once (the backend serialises writers).
+class Catalog {
+public:
+    virtual ~Catalog() = default;
+
+    virtual void BeginPipelineRun(const PipelineRunRecord& record) = 0;
+    virtual void FinishPipelineRun(const PipelineRunRecord& record) = 0;
+    virtual void RecordNodeRun(const NodeRunRecord& record) = 0;
+    virtual void RecordFailure(const FailureRecord& record) = 0;
+    virtual void UpsertOutput(const OutputRecord& record) = 0;
+    [[nodiscard]] virtual std::optional<OutputRecord> TryGetOutput(const std::string& pipeline,
+                                                                   const std::string& node) = 0;
+    /// Records the schema if its hash differs from the latest version for `table_path`; returns
+    /// the version now current.
+    virtual SchemaRecord RecordSchema(const SchemaRecord& record) = 0;
+    virtual void UpsertTable(const TableRecord& record) = 0;
+
+    [[nodiscard]] virtual std::optional<StateEntry> TryGetState(const std::string& key) = 0;
+    virtual void SetState(const StateEntry& entry) = 0;
+    virtual bool DeleteState(const std::string& key) = 0;
+    [[nodiscard]] virtual std::vector<StateEntry> ListState() = 0;
+
+    [[nodiscard]] virtual std::vector<PipelineRunRecord> ListPipelineRuns(const RunQuery& query) = 0;
+    [[nodiscard]] virtual std::vector<NodeRunRecord> ListNodeRuns(const RunQuery& query) = 0;
+    [[nodiscard]] virtual std::vector<FailureRecord> ListFailures(const RunQuery& query) = 0;
+    [[nodiscard]] virtual std::optional<PipelineRunRecord> TryGetLastRun(const std::string& pipeline,
+                                                                         const std::optional<std::string>& status) = 0;
+    [[nodiscard]] virtual std::vector<NodeRunRecord> ListNodeRunsOfRun(const std::string& run_id) = 0;
+
+    /// Marks RUNNING runs whose owner (same host, pid not alive) is gone as ABANDONED; returns them.
+    virtual std::vector<PipelineRunRecord> MarkAbandonedRuns(const std::string& host) = 0;
+    virtual void Heartbeat(const std::string& run_id, const std::string& at) = 0;
+};
+
+/// Opens (creating and migrating if needed) the SQLite catalog file at `path` (WAL mode, busy timeout).
+[[nodiscard]] std::unique_ptr<Catalog> OpenSqliteCatalog(const std::string& path);
+
+} // namespace odibi::state
