@@ -11,7 +11,7 @@ packages=(
     build-essential cmake ninja-build pkg-config git curl ca-certificates openssl
     libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
     libgtest-dev libgmock-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev libpq-dev unixodbc-dev
-    python3 python3-pandas clang-format
+    python3 python3-pandas clang-format chromium
 )
 missing=()
 for package in "${packages[@]}"; do

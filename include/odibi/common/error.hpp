@@ -32,6 +32,9 @@ enum class ErrorCode : uint16_t {
     ENGINE_NOT_SUPPORTED = 113,
     CONFLICTING_KEYS = 114,
     UNKNOWN_ENVIRONMENT = 115,
+    UNKNOWN_VARIABLE = 116,
+    DUPLICATE_KEY = 117,
+    SETTING_IGNORED = 118,
     // config: add new codes above this line
     // graph and plan (2xx)
     DEPENDENCY_CYCLE = 200,
@@ -41,6 +44,7 @@ enum class ErrorCode : uint16_t {
     UNKNOWN_TRANSFORMER = 204,
     INVALID_TRANSFORMER_PARAMS = 205,
     NO_PIPELINES = 206,
+    UNKNOWN_NODE = 207,
     // graph: add new codes above this line
     // execution (3xx)
     SQL_ERROR = 300,
@@ -66,6 +70,7 @@ enum class ErrorCode : uint16_t {
     // observe (7xx)
     STORY_NOT_FOUND = 700,
     STORY_WRITE_FAILED = 701,
+    STORY_INVALID = 702,
     // observe: add new codes above this line
     // cli and usage (8xx)
     USAGE_ERROR = 800,

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "odibi/common/clock.hpp"
 #include "odibi/common/error.hpp"
 
 namespace odibi::config {
@@ -62,6 +63,7 @@ struct ReadConfig {
     Json incremental;                    ///< null when absent (typed by the incremental feature)
     Json time_travel;                    ///< null when absent
     bool streaming = false;
+    Json extra = Json::object(); ///< recognised keys of later features (schema_ddl)
     std::string config_path; ///< "pipelines[0].nodes[1].read"
 };
 
@@ -134,6 +136,11 @@ struct NodeConfig {
     Json validation;                  ///< null when absent (typed by the data-quality feature)
     Json contracts;                   ///< null when absent
     Json sensitive;                   ///< false, true, or a list of column names
+    Json privacy;                     ///< null when absent
+    Json schema_policy;               ///< null when absent
+    std::optional<std::string> materialized; ///< table | view | incremental
+    bool streaming = false;
+    std::optional<std::string> explanation_file; ///< absolute path; its contents are in `explanation`
     std::string source_file;          ///< YAML file that defined the node (for relative sql_file)
     std::string config_path;          ///< "pipelines[0].nodes[2]"
 };
@@ -147,6 +154,7 @@ struct PipelineConfig {
     std::vector<NodeConfig> nodes;
     std::vector<std::string> tags;
     std::optional<int> auto_cache_threshold = 3; ///< nullopt disables auto-caching
+    std::string freshness_anchor = "run_completion";
     std::string config_path;
 };
 
@@ -155,14 +163,21 @@ struct StoryConfig {
     std::string path;
     int max_sample_rows = 10;
     bool auto_generate = true;
-    int retention_days = 30;
-    int retention_count = 100;
+    int retention_days = 30;   ///< 0 when written as null (no age limit)
+    int retention_count = 100; ///< 0 when written as null (no count limit)
+    int failure_sample_size = 100;
+    int max_failure_samples = 500;
+    int max_sampled_validations = 5;
+    bool async_generation = false;
+    bool generate_lineage = true;
+    Json docs; ///< null when absent (generated docs are a later feature)
 };
 
 struct SystemConfig {
     std::string connection;
     std::string path = "_odibi_system";
     std::optional<std::string> environment;
+    std::optional<double> cost_per_compute_hour;
     Json extra = Json::object(); ///< recognised keys of later features (sync_to, retention_days, ...)
 };
 
@@ -170,11 +185,16 @@ struct PerformanceConfig {
     std::optional<std::string> memory_limit;
     std::optional<int> threads;
     std::optional<std::string> temp_directory; ///< resolved against the config dir
+    bool skip_null_profiling = false;
+    bool skip_catalog_writes = false;
+    bool skip_run_logging = false;
+    Json delta_table_properties = Json::object(); ///< defaults under write.table_properties (Delta)
 };
 
 struct LoggingConfig {
     std::string level = "INFO";
     bool structured = false;
+    Json metadata = Json::object();
 };
 
 struct ProjectConfig {
@@ -191,6 +211,10 @@ struct ProjectConfig {
     LoggingConfig logging;
     PerformanceConfig performance;
     Json vars = Json::object();
+    Json alerts = Json::array(); ///< kept as written (alerts are a later feature)
+    Json lineage;                ///< null when absent
+    Json semantic;               ///< null when absent
+    std::vector<std::string> environments; ///< names defined under `environments:`
     std::string config_file; ///< absolute path of the root YAML file
     std::string config_dir;  ///< its directory: the base of relative paths
     std::optional<std::string> environment; ///< --env NAME
@@ -206,6 +230,7 @@ struct ProjectConfig {
 struct LoadOptions {
     std::optional<std::string> environment;    ///< --env NAME
     std::optional<std::string> engine_override; ///< --engine duckdb (lets `engine: spark` projects run)
+    std::optional<TimePoint> now;                ///< "now" for ${date:...}; the clock when absent
 };
 
 /// The loaded project plus every warning/info collected on the way (errors are thrown together as
@@ -222,9 +247,18 @@ struct LoadResult {
 
 /// String tables (one per enum), used for YAML parsing, JSON output and suggestions.
 [[nodiscard]] std::string WriteModeName(WriteMode mode);
+[[nodiscard]] std::optional<WriteMode> TryParseWriteMode(const std::string& text);
 [[nodiscard]] std::string ErrorStrategyName(ErrorStrategy strategy);
 [[nodiscard]] std::optional<ErrorStrategy> TryParseErrorStrategy(const std::string& text);
 [[nodiscard]] std::string EngineName(EngineKind engine);
+[[nodiscard]] std::optional<EngineKind> TryParseEngine(const std::string& text);
 [[nodiscard]] std::string ConnectionTypeName(ConnectionType type);
+[[nodiscard]] std::string StepKindName(StepKind kind);
+[[nodiscard]] std::string BackoffName(BackoffKind backoff);
+
+/// Every `format:` value of the YAML language (read and write).
+[[nodiscard]] const std::vector<std::string>& FormatNames();
+/// The formats this build reads and writes; other formats are recognised but rejected as not supported yet.
+[[nodiscard]] bool IsFormatSupported(const std::string& format);
 
 } // namespace odibi::config

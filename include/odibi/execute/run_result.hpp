@@ -88,6 +88,7 @@ struct PipelineResult {
     TimePoint finished_at{};
     int64_t duration_ms = 0;
     std::vector<NodeResult> nodes; ///< plan order; selected nodes only
+    std::vector<std::string> warnings; ///< run-level problems, e.g. catalog writes that failed
     std::string story_html_path;   ///< set once the story is written
     std::string story_json_path;
 

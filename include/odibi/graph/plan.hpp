@@ -1,6 +1,7 @@
 // The immutable plan: per pipeline, a DAG of nodes in topological order with selection applied.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,9 @@ enum class InputKind : uint8_t {
     DEPENDENCY, ///< output of depends_on[0]
     NONE,       ///< no input: steps query other nodes by name
 };
+
+/// "read", "inputs", "dependency", "none" (the plan JSON's `input`).
+[[nodiscard]] std::string InputKindName(InputKind kind);
 
 /// A `$pipeline.node` reference from `inputs:`.
 struct CrossReference {
@@ -41,6 +45,10 @@ struct PlanNode {
     std::string version_hash; ///< over own config, SQL (incl. sql_file text) and upstream hashes
 };
 
+/// What a node mainly does, as Odibi's plan command classifies it: "transform" (transform steps or a
+/// transformer), else "read" (read or inputs), else "write", else "unknown".
+[[nodiscard]] std::string NodeKind(const config::NodeConfig& node);
+
 struct PipelinePlan {
     std::string name;
     const config::PipelineConfig* config = nullptr;
@@ -48,6 +56,7 @@ struct PipelinePlan {
     std::vector<std::vector<std::string>> layers; ///< node names per layer
 
     [[nodiscard]] const PlanNode* TryGetNode(const std::string& name) const;
+    /// Throws UNKNOWN_NODE with a did-you-mean over this pipeline's node names.
     [[nodiscard]] const PlanNode& GetNode(const std::string& name) const;
 };
 
@@ -62,6 +71,8 @@ struct Plan {
     std::vector<PipelinePlan> pipelines; ///< declaration order (the run order)
 
     [[nodiscard]] const PipelinePlan* TryGetPipeline(const std::string& name) const;
+    /// Throws SELECTION_NOT_FOUND with a did-you-mean over the planned pipelines.
+    [[nodiscard]] const PipelinePlan& GetPipeline(const std::string& name) const;
     /// {"schema_version": "1.0", "project": ..., "pipelines": [{name, layers, nodes: [{name, kind,
     /// depends_on, input, selected, enabled, materialize, version_hash}], edges: [{source, target}]}]}
     [[nodiscard]] config::Json ToJson() const;
@@ -70,13 +81,21 @@ struct Plan {
 /// Builds and checks the plan: unknown dependencies (with did-you-mean), duplicate node names,
 /// cycles (the whole path "a -> b -> c -> a"), unknown transformers (known_transformers lists the
 /// registered names), $pipeline.node references to unknown pipelines/nodes, selection names.
-/// All problems are collected and thrown together as DiagnosticsError.
+/// All problems are collected and thrown together as DiagnosticsError. Names in
+/// `planned_transformers` (Odibi transformers and patterns this build recognises but does not build
+/// yet) give NOT_SUPPORTED_YET instead of UNKNOWN_TRANSFORMER.
 [[nodiscard]] Plan BuildPlan(std::shared_ptr<const config::ProjectConfig> project,
                              const Selection& selection,
-                             const std::vector<std::string>& known_transformers);
+                             const std::vector<std::string>& known_transformers,
+                             const std::vector<std::string>& planned_transformers = {});
 
 enum class GraphFormat : uint8_t { ASCII, MERMAID, DOT };
+/// "ascii", "mermaid" or "dot" (case-insensitive); nullopt for anything else.
 [[nodiscard]] std::optional<GraphFormat> TryParseGraphFormat(const std::string& text);
+/// "ascii", "mermaid", "dot".
+[[nodiscard]] std::string GraphFormatName(GraphFormat format);
+/// Every format name, for "valid values are ..." messages.
+[[nodiscard]] std::vector<std::string> GraphFormatNames();
 /// Draws one pipeline; `annotations` (node -> text, e.g. status) are shown beside node names.
 [[nodiscard]] std::string RenderGraph(const PipelinePlan& pipeline,
                                       GraphFormat format,

@@ -1,6 +1,7 @@
 // The system catalog: run history, failures, outputs, state (HWM), schemas and tables.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -10,6 +11,12 @@
 #include <nlohmann/json.hpp>
 
 namespace odibi::state {
+
+/// Longest texts the catalog keeps, in characters. Longer text is cut after secrets are redacted, so
+/// a cut never leaves half a secret behind.
+inline constexpr size_t ERROR_SUMMARY_MAX_CHARACTERS = 500;
+inline constexpr size_t ERROR_MESSAGE_MAX_CHARACTERS = 1000;
+inline constexpr size_t STACK_TRACE_MAX_CHARACTERS = 2000;
 
 /// A pipeline run as meta_pipeline_runs holds it. Written RUNNING before the first node runs and
 /// finalised on every path, so a crashed run is never missing from the history.
@@ -52,6 +59,8 @@ struct NodeRunRecord {
     std::string environment;
 };
 
+/// A failed node, one row in meta_failures. An empty failure_id gets a new UUID; an empty timestamp
+/// gets the time of writing.
 struct FailureRecord {
     std::string failure_id;
     std::string run_id;
@@ -80,6 +89,7 @@ struct OutputRecord {
     std::string updated_at;
 };
 
+/// One meta_state row: a high-water mark or another value a node keeps between runs.
 struct StateEntry {
     std::string key;
     std::string value; ///< JSON-encoded text
@@ -87,6 +97,7 @@ struct StateEntry {
     std::string updated_at;
 };
 
+/// One version of a written table's schema, as meta_schemas holds it.
 struct SchemaRecord {
     std::string table_path;
     int schema_version = 0;
@@ -101,6 +112,7 @@ struct SchemaRecord {
     nlohmann::json columns_type_changed = nlohmann::json::array();
 };
 
+/// A table odibi wrote (an asset), one meta_tables row per project and table name.
 struct TableRecord {
     std::string project;
     std::string table_name;
@@ -111,12 +123,13 @@ struct TableRecord {
     std::string updated_at;
 };
 
+/// Filters for the List* queries; results come newest first.
 struct RunQuery {
     std::optional<std::string> pipeline;
-    std::optional<std::string> node;
-    std::optional<std::string> status;
-    std::optional<int> days; ///< runs that started within the last N days
-    int limit = 20;
+    std::optional<std::string> node;   ///< pipeline runs: runs in which this node ran
+    std::optional<std::string> status; ///< compared case-insensitively; ignored by ListFailures
+    std::optional<int> days;           ///< runs that started within the last N days (N <= 0: no filter)
+    int limit = 20;                    ///< at most this many rows; 0 or less: no limit
 };
 
 /// The catalog interface; SQLite now, PostgreSQL later. Every method is safe to call from several
@@ -125,36 +138,54 @@ class Catalog {
 public:
     virtual ~Catalog() = default;
 
+    /// Inserts the run (status RUNNING when empty; heartbeat_at defaults to run_start_at). Writing
+    /// the same run_id again replaces the row.
     virtual void BeginPipelineRun(const PipelineRunRecord& record) = 0;
+    /// Writes the final state of the run (inserting it if BeginPipelineRun never got through). Empty
+    /// fields keep what BeginPipelineRun wrote; an empty run_end_at becomes now.
     virtual void FinishPipelineRun(const PipelineRunRecord& record) = 0;
+    /// Writes the node's row in meta_runs and in meta_node_runs in one transaction; recording the
+    /// same (run_id, pipeline_name, node_name) again replaces both rows.
     virtual void RecordNodeRun(const NodeRunRecord& record) = 0;
     virtual void RecordFailure(const FailureRecord& record) = 0;
+    /// Inserts or replaces the output of (pipeline_name, node_name).
     virtual void UpsertOutput(const OutputRecord& record) = 0;
     [[nodiscard]] virtual std::optional<OutputRecord> TryGetOutput(const std::string& pipeline,
                                                                    const std::string& node) = 0;
     /// Records the schema if its hash differs from the latest version for `table_path`; returns
     /// the version now current.
     virtual SchemaRecord RecordSchema(const SchemaRecord& record) = 0;
+    /// Inserts or replaces the table of (project, table_name).
     virtual void UpsertTable(const TableRecord& record) = 0;
 
     [[nodiscard]] virtual std::optional<StateEntry> TryGetState(const std::string& key) = 0;
+    /// The entry of `key`; throws STATE_NOT_FOUND when there is none.
+    [[nodiscard]] StateEntry GetState(const std::string& key);
+    /// Inserts or replaces the entry of `entry.key` (an empty updated_at becomes now).
     virtual void SetState(const StateEntry& entry) = 0;
+    /// Removes the entry; false when there was none.
     virtual bool DeleteState(const std::string& key) = 0;
+    /// Every entry, ordered by key.
     [[nodiscard]] virtual std::vector<StateEntry> ListState() = 0;
 
     [[nodiscard]] virtual std::vector<PipelineRunRecord> ListPipelineRuns(const RunQuery& query) = 0;
     [[nodiscard]] virtual std::vector<NodeRunRecord> ListNodeRuns(const RunQuery& query) = 0;
     [[nodiscard]] virtual std::vector<FailureRecord> ListFailures(const RunQuery& query) = 0;
+    /// The run of `pipeline` that started last, optionally only among runs with `status`.
     [[nodiscard]] virtual std::optional<PipelineRunRecord> TryGetLastRun(const std::string& pipeline,
                                                                          const std::optional<std::string>& status) = 0;
+    /// The node runs of one run, in the order they started.
     [[nodiscard]] virtual std::vector<NodeRunRecord> ListNodeRunsOfRun(const std::string& run_id) = 0;
 
     /// Marks RUNNING runs whose owner (same host, pid not alive) is gone as ABANDONED; returns them.
     virtual std::vector<PipelineRunRecord> MarkAbandonedRuns(const std::string& host) = 0;
+    /// Sets heartbeat_at of a RUNNING run (an empty `at` means now); a finished run is left alone.
     virtual void Heartbeat(const std::string& run_id, const std::string& at) = 0;
 };
 
 /// Opens (creating and migrating if needed) the SQLite catalog file at `path` (WAL mode, busy timeout).
+/// Parent directories are created. Throws CATALOG_ERROR when the file cannot be opened or migrated.
+/// A Catalog belongs to the process that opened it: a forked child opens its own.
 [[nodiscard]] std::unique_ptr<Catalog> OpenSqliteCatalog(const std::string& path);
 
 } // namespace odibi::state

@@ -1,6 +1,7 @@
 // Built-in transformers: each compiles its params into a SELECT over the node's current input.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,12 +11,20 @@
 
 namespace odibi::transform {
 
+/// One parameter of a transformer, as `odibi explain <name>` shows it and ValidateParams checks it.
+///
+/// `type` is a small type language: `string`, `int`, `number`, `bool`, `sql` (a SQL expression: a
+/// string, or a number or bool written as its SQL text), `scalar` (string, number or bool), `null`,
+/// `object`, `list[T]`, `map[string,T]` and alternatives `A|B` (e.g. `string|list[string]`).
 struct ParamSpec {
     std::string name;
     std::string type; ///< "string", "list[string]", "map[string,string]", "int", "bool", ...
     bool required = false;
     std::string default_value; ///< as text, empty when none
     std::string description;
+    /// For enumerated params: the accepted values (compared case-insensitively). For a list param,
+    /// every element must be one of them. Empty when any value of `type` is accepted.
+    std::vector<std::string> allowed_values = {};
 };
 
 struct TransformerInfo {
@@ -24,11 +33,16 @@ struct TransformerInfo {
     std::string description;
     std::vector<ParamSpec> params;
     std::string example_yaml; ///< a runnable `transform.steps` entry
+
+    /// The spec of `name`, or nullptr when the transformer has no such param.
+    [[nodiscard]] const ParamSpec* TryGetParam(const std::string& param_name) const;
+    /// The names of all params, in spec order.
+    [[nodiscard]] std::vector<std::string> ParamNames() const;
 };
 
 /// What a transformer compiles against.
 struct TransformInput {
-    std::string relation;         ///< quoted name of the view holding the current input (`df`)
+    std::string relation;           ///< quoted name of the view holding the current input (`df`)
     engine::Connection& connection; ///< for Describe (e.g. which columns to prefix); never for bulk data
 };
 
@@ -39,6 +53,10 @@ public:
     /// A SELECT statement over input.relation (and other datasets by node name). Throws
     /// INVALID_TRANSFORMER_PARAMS for params that are well-formed but unusable.
     [[nodiscard]] virtual std::string CompileSql(const config::Json& params, const TransformInput& input) const = 0;
+    /// Checks that need no data and go beyond the spec (e.g. `join` needs `on` unless `how: cross`).
+    /// Called by ValidateParams once the params match the spec. Throws INVALID_TRANSFORMER_PARAMS;
+    /// the error's "param" context entry names the offending param.
+    virtual void CheckParams(const config::Json& params) const { static_cast<void>(params); }
 };
 
 /// The visible list of built-in transformers (builtin_transformers.cpp).
@@ -50,17 +68,23 @@ public:
     /// Throws UNKNOWN_TRANSFORMER with did-you-mean, or NOT_SUPPORTED_YET for names Odibi has
     /// that odibi does not yet build (patterns, domain transformers).
     [[nodiscard]] const Transformer& Get(const std::string& name) const;
+    /// Names of the registered transformers, sorted.
     [[nodiscard]] std::vector<std::string> Names() const;
     /// Names of Odibi transformers and patterns that odibi recognises but does not build yet.
     [[nodiscard]] static const std::vector<std::string>& PlannedNames();
 
+    /// Adds a transformer; throws INTERNAL when its name is already registered.
     void Register(std::unique_ptr<Transformer> transformer);
 
 private:
     std::vector<std::unique_ptr<Transformer>> transformers_;
 };
 
-/// Checks params against the spec: missing required params and unknown params (with did-you-mean).
+/// Adds every built-in transformer to `registry` (the one visible list: builtin_transformers.cpp).
+void RegisterBuiltinTransformers(TransformerRegistry& registry);
+
+/// Checks params against the spec: missing required params and unknown params (with did-you-mean),
+/// JSON types, enumerated values, then the transformer's own CheckParams.
 /// `config_path` is the params' dotted path; locations come from `locations`.
 [[nodiscard]] DiagnosticList ValidateParams(const Transformer& transformer,
                                             const config::Json& params,

@@ -1,0 +1,591 @@
+// The phases of one node: pre_sql, input, transformer, transform steps, write, post_sql, records.
+#include "node_runner.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "odibi/common/log.hpp"
+#include "odibi/common/strings.hpp"
+#include "odibi/engine/sql.hpp"
+#include "odibi/io/formats.hpp"
+#include "odibi/transform/transformer.hpp"
+#include "sql_rewrite.hpp"
+
+namespace odibi::execute {
+namespace {
+
+using engine::QuoteIdentifier;
+
+constexpr size_t MAXIMUM_CATALOG_SCHEMA_COLUMNS = 4096;
+
+std::string ReadTextFile(const std::string& path) {
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) {
+        throw Error(ErrorCode::INPUT_NOT_FOUND, ErrorSource::USER, fmt::format("cannot read sql_file {}", path))
+            .WithSuggestion("check that the file exists; sql_file paths are relative to the YAML file that names them");
+    }
+    std::ostringstream text;
+    text << stream.rdbuf();
+    return text.str();
+}
+
+Sample ToSample(const engine::ResultTable& table) {
+    Sample sample;
+    for (const auto& column : table.Columns()) {
+        sample.columns.push_back(column.name);
+    }
+    sample.rows = table.Rows();
+    return sample;
+}
+
+std::vector<std::string> ColumnNames(const std::vector<engine::ColumnInfo>& columns) {
+    std::vector<std::string> names;
+    names.reserve(columns.size());
+    for (const auto& column : columns) {
+        names.push_back(column.name);
+    }
+    return names;
+}
+
+std::string SchemaHash(const std::vector<engine::ColumnInfo>& columns) {
+    std::string text;
+    for (const auto& column : columns) {
+        text += column.name + ":" + column.type + ";";
+    }
+    return Sha256Hex(text);
+}
+
+/// One attempt at running a node; throws odibi::Error annotated with the phase and step.
+class NodeExecution {
+public:
+    NodeExecution(const graph::PlanNode& node,
+                  const PipelineContext& context,
+                  const std::map<std::string, UpstreamFacts>& upstream,
+                  engine::Connection& connection,
+                  NodeResult& result)
+        : node_(node), config_(*node.config), context_(context), upstream_(upstream), connection_(connection),
+          result_(result) {}
+
+    void Run() {
+        result_.steps.clear();
+        result_.warnings.clear();
+        RunStatements("pre_sql", config_.pre_sql);
+        std::optional<std::string> current = ResolveInput();
+        if (current) {
+            input_relation_ = *current;
+            result_.schema_in = connection_.Describe(*current);
+        }
+        current = ApplyTransformer(current);
+        current = ApplySteps(current);
+        if (!current) {
+            if (config_.write) {
+                phase_ = "write";
+                throw Error(ErrorCode::NODE_HAS_NO_INPUT,
+                            ErrorSource::USER,
+                            fmt::format("node '{}' has nothing to write: it has no read, inputs, depends_on or transform",
+                                        node_.name))
+                    .WithSuggestion("add a read: block, or depends_on: [<node>] to write another node's output");
+            }
+            RunStatements("post_sql", config_.post_sql);
+            return;
+        }
+        PublishOutput(*current);
+        if (config_.write) {
+            Write();
+        }
+        RunStatements("post_sql", config_.post_sql);
+        CollectOutputFacts();
+        if (written_ && context_.catalog != nullptr) {
+            RecordWriteInCatalog();
+        }
+    }
+
+    [[nodiscard]] const std::string& Phase() const { return phase_; }
+    [[nodiscard]] const std::string& Step() const { return step_; }
+    [[nodiscard]] const std::string& Sql() const { return sql_; }
+    [[nodiscard]] const std::string& InputRelation() const { return input_relation_; }
+    [[nodiscard]] bool WriteCommitted() const { return write_committed_; }
+
+private:
+    std::string Internal(const std::string& suffix) const {
+        return context_.schema + "." + QuoteIdentifier("_odibi_" + node_.name + "_" + suffix);
+    }
+    std::string NodeRelation() const { return context_.schema + "." + QuoteIdentifier(node_.name); }
+
+    void Execute(const std::string& phase, const std::string& description, const std::string& sql) {
+        phase_ = phase;
+        step_ = description;
+        sql_ = sql;
+        auto started = Now();
+        connection_.Execute(sql);
+        result_.steps.push_back({phase, description, SecretRegistry::Redact(sql), MillisecondsBetween(started, Now())});
+    }
+
+    void CreateView(const std::string& relation, const std::string& phase, const std::string& description, const std::string& select) {
+        phase_ = phase;
+        step_ = description;
+        sql_ = select;
+        auto started = Now();
+        connection_.Execute(fmt::format("CREATE OR REPLACE VIEW {} AS {}", relation, select));
+        result_.steps.push_back({phase, description, SecretRegistry::Redact(select), MillisecondsBetween(started, Now())});
+    }
+
+    void RunStatements(const std::string& phase, const std::vector<std::string>& statements) {
+        for (size_t index = 0; index < statements.size(); ++index) {
+            Execute(phase, fmt::format("{} {} of {}", phase, index + 1, statements.size()), statements[index]);
+        }
+    }
+
+    const io::Storage& StorageFor(const std::string& connection_name) const {
+        auto found = context_.storages.find(connection_name);
+        if (found == context_.storages.end()) {
+            throw InternalError(fmt::format("no storage opened for connection '{}'", connection_name));
+        }
+        return *found->second;
+    }
+
+    std::string ScanOf(const config::ReadConfig& read) const {
+        return io::BuildScan(read, StorageFor(read.connection.value_or("")));
+    }
+
+    /// A scan of another node's written output (a node of another pipeline, or an unselected one).
+    std::string ScanOfWrittenOutput(const std::string& pipeline, const std::string& node) {
+        const graph::PipelinePlan* owner = context_.plan.TryGetPipeline(pipeline);
+        const config::PipelineConfig* owner_config =
+            owner != nullptr ? owner->config : context_.project.TryGetPipeline(pipeline);
+        const config::NodeConfig* producer = nullptr;
+        if (owner_config != nullptr) {
+            for (const auto& candidate : owner_config->nodes) {
+                if (candidate.name == node) {
+                    producer = &candidate;
+                }
+            }
+        }
+        if (producer == nullptr || !producer->write) {
+            throw Error(ErrorCode::UNRESOLVED_REFERENCE,
+                        ErrorSource::USER,
+                        fmt::format("cannot resolve ${}.{}: that node does not write an output", pipeline, node))
+                .WithSuggestion(fmt::format("add a write: block to node '{}' of pipeline '{}'", node, pipeline));
+        }
+        const io::Storage& storage = StorageFor(producer->write->connection);
+        if (!io::TargetExists(*producer->write, storage)) {
+            throw Error(ErrorCode::UNRESOLVED_REFERENCE,
+                        ErrorSource::USER,
+                        fmt::format("cannot resolve ${}.{}: its output {} does not exist yet",
+                                    pipeline,
+                                    node,
+                                    storage.Resolve(producer->write->path.value_or(producer->write->table.value_or("")))))
+                .WithSuggestion(fmt::format("run pipeline '{}' first: odibi run {} --pipeline {}",
+                                            pipeline,
+                                            context_.project.config_file,
+                                            pipeline));
+        }
+        return io::BuildScan(io::ReadBackConfig(*producer->write), storage);
+    }
+
+    std::optional<std::string> ResolveInput() {
+        switch (node_.input_kind) {
+        case graph::InputKind::READ: {
+            const auto& read = *config_.read;
+            std::string relation = Internal("read");
+            CreateView(relation,
+                       "read",
+                       fmt::format("read {} {}", read.format, read.path.value_or(read.table.value_or(""))),
+                       "SELECT * FROM " + ScanOf(read));
+            return relation;
+        }
+        case graph::InputKind::INPUTS:
+            return ResolveInputs();
+        case graph::InputKind::DEPENDENCY: {
+            const std::string& dependency = config_.depends_on.front();
+            const graph::PlanNode* producer = context_.pipeline.TryGetNode(dependency);
+            if (producer != nullptr && producer->selected) {
+                auto facts = upstream_.find(dependency);
+                if (facts != upstream_.end()) {
+                    result_.rows_in = facts->second.rows_out;
+                }
+                return context_.schema + "." + QuoteIdentifier(dependency);
+            }
+            std::string relation = Internal("dependency");
+            phase_ = "read";
+            CreateView(relation,
+                       "read",
+                       fmt::format("read the written output of unselected node '{}'", dependency),
+                       "SELECT * FROM " + ScanOfWrittenOutput(context_.pipeline.name, dependency));
+            return relation;
+        }
+        case graph::InputKind::NONE:
+            return std::nullopt;
+        }
+        return std::nullopt;
+    }
+
+    std::optional<std::string> ResolveInputs() {
+        std::optional<std::string> primary;
+        for (const auto& input : config_.inputs) {
+            std::string relation = Internal("input_" + input.alias);
+            std::string select;
+            if (input.read) {
+                select = "SELECT * FROM " + ScanOf(*input.read);
+            } else if (input.reference_pipeline && *input.reference_pipeline == context_.pipeline.name) {
+                select = "SELECT * FROM " + context_.schema + "." + QuoteIdentifier(*input.reference_node);
+            } else {
+                phase_ = "read";
+                step_ = fmt::format("input {}", input.alias);
+                select = "SELECT * FROM " + ScanOfWrittenOutput(*input.reference_pipeline, *input.reference_node);
+            }
+            CreateView(relation, "read", fmt::format("input {}", input.alias), select);
+            aliases_[input.alias] = relation;
+            if (!primary) {
+                primary = relation;
+            }
+        }
+        auto df = aliases_.find("df");
+        return df != aliases_.end() ? df->second : primary;
+    }
+
+    std::optional<std::string> ApplyTransformer(std::optional<std::string> current) {
+        if (!config_.transformer) {
+            return current;
+        }
+        phase_ = "transform";
+        step_ = fmt::format("transformer {}", *config_.transformer);
+        const auto& transformer = transform::TransformerRegistry::Builtins().Get(*config_.transformer);
+        if (!current) {
+            throw Error(ErrorCode::NODE_HAS_NO_INPUT,
+                        ErrorSource::USER,
+                        fmt::format("transformer '{}' needs an input, but node '{}' has none", *config_.transformer, node_.name))
+                .WithSuggestion("add a read: block or depends_on: [<node>]");
+        }
+        std::string relation = Internal("transformer");
+        std::string select = transformer.CompileSql(config_.params, {*current, connection_});
+        CreateView(relation, "transform", step_, select);
+        return relation;
+    }
+
+    std::optional<std::string> ApplySteps(std::optional<std::string> current) {
+        size_t total = config_.transform_steps.size();
+        for (size_t index = 0; index < total; ++index) {
+            const auto& step = config_.transform_steps[index];
+            std::string description = fmt::format("step {} of {}", index + 1, total);
+            phase_ = "transform";
+            step_ = description;
+            std::string relation = Internal(fmt::format("step{}", index + 1));
+            std::string select;
+            if (step.kind == config::StepKind::SQL || step.kind == config::StepKind::SQL_FILE) {
+                std::string sql = step.kind == config::StepKind::SQL ? step.text : ReadTextFile(step.text);
+                description += step.kind == config::StepKind::SQL ? " (sql)" : fmt::format(" (sql_file {})", step.text);
+                std::map<std::string, std::string> replacements = aliases_;
+                if (current) {
+                    replacements["df"] = *current;
+                    replacements["current_df"] = *current;
+                }
+                select = RewriteRelationNames(StripTrailingSemicolons(sql), replacements);
+            } else {
+                description += fmt::format(" ({} {})", step.kind == config::StepKind::FUNCTION ? "function" : "operation", step.text);
+                step_ = description;
+                if (!current) {
+                    throw Error(ErrorCode::NODE_HAS_NO_INPUT,
+                                ErrorSource::USER,
+                                fmt::format("{} '{}' needs an input, but node '{}' has none", step.kind == config::StepKind::FUNCTION ? "function" : "operation", step.text, node_.name))
+                        .WithSuggestion("add a read: block or depends_on: [<node>], or start with a sql step");
+                }
+                const auto& transformer = transform::TransformerRegistry::Builtins().Get(step.text);
+                select = transformer.CompileSql(step.params, {*current, connection_});
+            }
+            CreateView(relation, "transform", description, select);
+            current = relation;
+        }
+        return current;
+    }
+
+    void PublishOutput(const std::string& current) {
+        bool has_dependents = !node_.dependents.empty();
+        materialized_ = node_.materialize || (config_.write.has_value() && has_dependents);
+        if (materialized_) {
+            Execute("publish",
+                    fmt::format("materialise {}", node_.name),
+                    fmt::format("CREATE OR REPLACE TABLE {} AS SELECT * FROM {}", NodeRelation(), current));
+            return;
+        }
+        Execute("publish",
+                fmt::format("register {}", node_.name),
+                fmt::format("CREATE OR REPLACE VIEW {} AS SELECT * FROM {}", NodeRelation(), current));
+    }
+
+    void Write() {
+        const auto& write = *config_.write;
+        phase_ = "write";
+        step_ = fmt::format("write {} {} ({})", write.format, write.path.value_or(write.table.value_or("")), config::WriteModeName(write.mode));
+        sql_.clear();
+        auto started = Now();
+        io::WriteOutcome outcome =
+            io::Write(connection_, io::WriteRequest{write, StorageFor(write.connection), NodeRelation()});
+        write_committed_ = true;
+        int64_t elapsed = MillisecondsBetween(started, Now());
+        for (const auto& statement : outcome.sql) {
+            result_.steps.push_back({"write", step_, SecretRegistry::Redact(statement), elapsed});
+            elapsed = 0;
+        }
+        result_.rows_written = outcome.rows_written;
+        result_.write_location = outcome.location;
+        result_.write_format = write.format;
+        result_.write_mode = config::WriteModeName(write.mode);
+        if (write.mode == config::WriteMode::OVERWRITE || write.mode == config::WriteMode::APPEND) {
+            result_.rows_out = outcome.rows_written;
+        }
+        written_ = true;
+    }
+
+    void CollectOutputFacts() {
+        phase_ = "collect";
+        result_.schema_out = connection_.Describe(NodeRelation());
+        if (materialized_) {
+            auto count = connection_.Query(fmt::format("SELECT count(*) FROM {}", NodeRelation())).Scalar();
+            result_.rows_out = count ? std::optional<int64_t>(std::stoll(*count)) : std::nullopt;
+        }
+        if (context_.max_sample_rows <= 0) {
+            return;
+        }
+        // Samples come only from data that is already computed: a materialised table or the
+        // written output. Lazy intermediate views are not run a second time just for a preview.
+        std::string source;
+        if (materialized_) {
+            source = NodeRelation();
+        } else if (written_) {
+            const auto& write = *config_.write;
+            source = "(SELECT * FROM " + io::BuildScan(io::ReadBackConfig(write), StorageFor(write.connection)) + ")";
+        }
+        if (source.empty()) {
+            return;
+        }
+        result_.sample_out =
+            ToSample(connection_.Query(fmt::format("SELECT * FROM {} LIMIT {}", source, context_.max_sample_rows)));
+    }
+
+    void RecordWriteInCatalog() {
+        const auto& write = *config_.write;
+        std::string now = FormatIsoUtc(Now());
+        try {
+            state::OutputRecord output;
+            output.pipeline_name = context_.pipeline.name;
+            output.node_name = node_.name;
+            output.connection_name = write.connection;
+            output.path = write.path.value_or("");
+            output.table_name = write.table.value_or("");
+            output.format = write.format;
+            output.last_run = context_.run_id;
+            output.row_count = result_.rows_written;
+            output.updated_at = now;
+            context_.catalog->UpsertOutput(output);
+
+            state::SchemaRecord schema;
+            schema.table_path = result_.write_location;
+            schema.schema_hash = SchemaHash(result_.schema_out);
+            schema.columns = nlohmann::json::object();
+            for (size_t index = 0; index < result_.schema_out.size() && index < MAXIMUM_CATALOG_SCHEMA_COLUMNS; ++index) {
+                schema.columns[result_.schema_out[index].name] = result_.schema_out[index].type;
+            }
+            schema.captured_at = now;
+            schema.pipeline = context_.pipeline.name;
+            schema.node = node_.name;
+            schema.run_id = context_.run_id;
+            (void)context_.catalog->RecordSchema(schema);
+
+            state::TableRecord table;
+            table.project = context_.project.project;
+            table.table_name = node_.name;
+            table.path = result_.write_location;
+            table.format = write.format;
+            table.pattern_type = config_.transformer.value_or("");
+            table.schema_hash = schema.schema_hash;
+            table.updated_at = now;
+            context_.catalog->UpsertTable(table);
+        } catch (const std::exception& error) {
+            std::string message = fmt::format("catalog: could not record the output of '{}': {}", node_.name, error.what());
+            Log::Error(message);
+            result_.warnings.push_back(SecretRegistry::Redact(message));
+        }
+    }
+
+    const graph::PlanNode& node_;
+    const config::NodeConfig& config_;
+    const PipelineContext& context_;
+    const std::map<std::string, UpstreamFacts>& upstream_;
+    engine::Connection& connection_;
+    NodeResult& result_;
+    std::map<std::string, std::string> aliases_;
+    std::string phase_ = "start";
+    std::string step_;
+    std::string sql_;
+    std::string input_relation_;
+    bool materialized_ = false;
+    bool written_ = false;
+    bool write_committed_ = false;
+};
+
+/// Suggestions derived from the failure and what the node could see.
+std::vector<std::string> SuggestFixes(const Error& error,
+                                      const std::vector<std::string>& available_columns,
+                                      const graph::PipelinePlan& pipeline,
+                                      const std::string& node_name,
+                                      const std::string& config_file) {
+    std::vector<std::string> suggestions = error.Suggestions();
+    const std::string& message = error.Message();
+    static const std::regex missing_column(R"(Referenced column "([^"]+)" not found)");
+    static const std::regex missing_table(R"(Table with name ([^\s!]+) does not exist)");
+    std::smatch match;
+    if (std::regex_search(message, match, missing_column)) {
+        auto closest = ClosestMatch(match[1].str(), available_columns);
+        if (closest) {
+            suggestions.push_back(fmt::format("column \"{}\" does not exist. Did you mean \"{}\"?", match[1].str(), *closest));
+        } else {
+            suggestions.push_back(fmt::format("column \"{}\" does not exist; available columns: {}", match[1].str(), Join(available_columns, ", ")));
+        }
+    } else if (std::regex_search(message, match, missing_table)) {
+        std::vector<std::string> names;
+        for (const auto& node : pipeline.nodes) {
+            names.push_back(node.name);
+        }
+        std::string hint = DidYouMean(match[1].str(), names);
+        suggestions.push_back(fmt::format("\"{}\" is not a node of pipeline '{}'{}{}; SQL can refer to nodes of this pipeline "
+                                          "that ran before, by name (declare them in depends_on)",
+                                          match[1].str(),
+                                          pipeline.name,
+                                          hint.empty() ? "" : ". ",
+                                          hint));
+    }
+    suggestions.push_back(fmt::format("debug this node alone: odibi run {} --pipeline {} --node {}", config_file, pipeline.name, node_name));
+    return suggestions;
+}
+
+double BackoffSeconds(const config::RetryConfig& retry, int attempt) {
+    switch (retry.backoff) {
+    case config::BackoffKind::EXPONENTIAL:
+        return retry.base_seconds * std::pow(2.0, attempt - 1);
+    case config::BackoffKind::LINEAR:
+        return retry.base_seconds * attempt;
+    case config::BackoffKind::CONSTANT:
+        return retry.base_seconds;
+    }
+    return retry.base_seconds;
+}
+
+void SleepUnlessCancelled(double seconds, const Cancellation& cancellation) {
+    constexpr auto TICK = std::chrono::milliseconds(50);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < deadline && !cancellation.IsCancelled()) {
+        std::this_thread::sleep_for(TICK);
+    }
+}
+
+} // namespace
+
+NodeResult RunNode(const graph::PlanNode& node,
+                   const PipelineContext& context,
+                   const std::map<std::string, UpstreamFacts>& upstream,
+                   engine::Connection& connection,
+                   Cancellation& cancellation) {
+    const config::NodeConfig& config = *node.config;
+    NodeResult result;
+    result.pipeline = context.pipeline.name;
+    result.node = node.name;
+    result.version_hash = node.version_hash;
+    result.description = config.description;
+    result.explanation = config.explanation;
+    result.runbook_url = config.runbook_url;
+    result.dependencies = node.dependencies;
+    result.started_at = Now();
+
+    std::vector<std::string> parts;
+    if (config.read || !config.inputs.empty()) {
+        parts.emplace_back("read");
+    }
+    if (config.transformer || !config.transform_steps.empty()) {
+        parts.emplace_back("transform");
+    }
+    if (config.write) {
+        parts.emplace_back("write");
+    }
+    result.operation = Join(parts, " -> ");
+
+    const config::RetryConfig& retry = config.retry ? *config.retry : context.project.retry;
+    int max_attempts = retry.enabled ? std::max(1, retry.max_attempts) : 1;
+    for (int attempt = 1; attempt <= max_attempts; ++attempt) {
+        result.attempts = attempt;
+        result.error.reset();
+        NodeExecution execution(node, context, upstream, connection, result);
+        try {
+            if (cancellation.IsCancelled()) {
+                throw Error(ErrorCode::INTERRUPTED, ErrorSource::USER, "the run was interrupted");
+            }
+            execution.Run();
+            result.status = NodeStatus::SUCCESS;
+            break;
+        } catch (const std::exception& exception) {
+            const auto* odibi_error = dynamic_cast<const Error*>(&exception);
+            Error error = odibi_error != nullptr ? *odibi_error : InternalError(exception.what());
+            if (cancellation.IsCancelled()) {
+                error = Error(ErrorCode::INTERRUPTED, ErrorSource::USER, "the run was interrupted (SIGINT/SIGTERM)");
+            }
+            std::vector<std::string> available_columns;
+            if (!execution.InputRelation().empty()) {
+                try {
+                    available_columns = ColumnNames(connection.Describe(execution.InputRelation()));
+                } catch (const std::exception&) {
+                    available_columns.clear();
+                }
+            }
+            ErrorRecord record;
+            record.code = error.CodeString();
+            record.type = std::string(ErrorSourceName(error.Source()));
+            record.message = SecretRegistry::Redact(error.Message());
+            record.phase = execution.Phase();
+            record.step = execution.Step();
+            std::string sql = execution.Sql();
+            for (const auto& [key, value] : error.Context()) {
+                if (key == "sql") {
+                    sql = value;
+                }
+            }
+            record.sql = SecretRegistry::Redact(sql);
+            const std::string step_path = record.phase == "write" ? ".write" : record.phase == "read" ? ".read" : "";
+            record.location = context.project.locations.Find(config.config_path + step_path).ToString();
+            record.available_columns = available_columns;
+            if (error.Code() != ErrorCode::INTERRUPTED) {
+                record.suggestions = SuggestFixes(error, available_columns, context.pipeline, node.name, context.project.config_file);
+            }
+            for (auto& suggestion : record.suggestions) {
+                suggestion = SecretRegistry::Redact(suggestion);
+            }
+            result.error = std::move(record);
+            result.status = NodeStatus::FAILED;
+            bool retryable = !cancellation.IsCancelled() && !execution.WriteCommitted() &&
+                             error.Code() != ErrorCode::INTERRUPTED && attempt < max_attempts;
+            if (!retryable) {
+                if (execution.WriteCommitted()) {
+                    result.warnings.push_back("the write had already committed when the node failed; it was not retried "
+                                              "so that its data is not written twice");
+                }
+                break;
+            }
+            Log::Warning(fmt::format("node '{}' failed (attempt {} of {}): {}; retrying",
+                                     node.name,
+                                     attempt,
+                                     max_attempts,
+                                     SecretRegistry::Redact(error.Message())));
+            SleepUnlessCancelled(BackoffSeconds(retry, attempt), cancellation);
+        }
+    }
+    result.finished_at = Now();
+    result.duration_ms = MillisecondsBetween(result.started_at, result.finished_at);
+    return result;
+}
+
+} // namespace odibi::execute

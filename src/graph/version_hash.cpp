@@ -1,0 +1,171 @@
+// Node version hashes: canonical JSON of a node's functional config, SQL file contents and upstream hashes.
+#include "version_hash.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "odibi/common/identity.hpp"
+
+namespace odibi::graph {
+namespace {
+
+using CanonicalJson = nlohmann::json; // keys sorted: the dump of equal configs is byte-for-byte equal
+
+// Free-form YAML values keep their declaration order in config::Json; the hash must not.
+CanonicalJson Canonical(const config::Json& value) { return CanonicalJson::parse(value.dump()); }
+
+CanonicalJson OptionalText(const std::optional<std::string>& value) {
+    return value ? CanonicalJson(*value) : CanonicalJson(nullptr);
+}
+
+// The file's text stands in for its path; an unreadable file hashes as such and fails at run time.
+CanonicalJson SqlFileJson(const std::string& path,
+                          const config::NodeConfig& node,
+                          const config::ProjectConfig& project) {
+    auto content = TryReadTextFile(ResolveSqlFilePath(path, node, project));
+    CanonicalJson result = CanonicalJson::object();
+    if (content) {
+        result["content"] = *content;
+    } else {
+        result["unreadable"] = std::filesystem::path(path).filename().string();
+    }
+    return result;
+}
+
+CanonicalJson ReadJson(const config::ReadConfig& read,
+                       const config::NodeConfig& node,
+                       const config::ProjectConfig& project) {
+    CanonicalJson result = CanonicalJson::object();
+    result["connection"] = OptionalText(read.connection);
+    result["format"] = read.format;
+    result["table"] = OptionalText(read.table);
+    result["path"] = OptionalText(read.path);
+    result["query"] = OptionalText(read.query);
+    result["sql_file"] = read.sql_file ? SqlFileJson(*read.sql_file, node, project) : CanonicalJson(nullptr);
+    result["filter"] = OptionalText(read.filter);
+    result["options"] = Canonical(read.options);
+    result["incremental"] = Canonical(read.incremental);
+    result["time_travel"] = Canonical(read.time_travel);
+    result["streaming"] = read.streaming;
+    result["extra"] = Canonical(read.extra);
+    return result;
+}
+
+CanonicalJson WriteJson(const config::WriteConfig& write) {
+    CanonicalJson result = CanonicalJson::object();
+    result["connection"] = write.connection;
+    result["format"] = write.format;
+    result["table"] = OptionalText(write.table);
+    result["path"] = OptionalText(write.path);
+    result["mode"] = config::WriteModeName(write.mode);
+    result["options"] = Canonical(write.options);
+    result["partition_by"] = write.partition_by;
+    result["first_run_query"] = OptionalText(write.first_run_query);
+    result["extra"] = Canonical(write.extra);
+    return result;
+}
+
+CanonicalJson StepJson(const config::TransformStep& step,
+                       const config::NodeConfig& node,
+                       const config::ProjectConfig& project) {
+    CanonicalJson result = CanonicalJson::object();
+    result["kind"] = config::StepKindName(step.kind);
+    if (step.kind == config::StepKind::SQL_FILE) {
+        result["sql_file"] = SqlFileJson(step.text, node, project);
+    } else {
+        result["text"] = step.text;
+    }
+    result["params"] = Canonical(step.params);
+    return result;
+}
+
+CanonicalJson InputJson(const config::InputConfig& input,
+                        const config::NodeConfig& node,
+                        const config::ProjectConfig& project) {
+    CanonicalJson result = CanonicalJson::object();
+    result["alias"] = input.alias;
+    if (input.reference_pipeline) {
+        result["reference"] = "$" + *input.reference_pipeline + "." + input.reference_node.value_or("");
+    }
+    result["read"] = input.read ? ReadJson(*input.read, node, project) : CanonicalJson(nullptr);
+    return result;
+}
+
+} // namespace
+
+std::string ResolveSqlFilePath(const std::string& path,
+                               const config::NodeConfig& node,
+                               const config::ProjectConfig& project) {
+    std::filesystem::path file(path);
+    if (file.is_absolute()) {
+        return file.lexically_normal().string();
+    }
+    std::filesystem::path base;
+    if (!node.source_file.empty()) {
+        base = std::filesystem::path(node.source_file).parent_path();
+    } else if (!project.config_dir.empty()) {
+        base = project.config_dir;
+    }
+    return (base / file).lexically_normal().string();
+}
+
+std::optional<std::string> TryReadTextFile(const std::string& path) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) {
+        return std::nullopt;
+    }
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) {
+        return std::nullopt;
+    }
+    std::ostringstream content;
+    content << stream.rdbuf();
+    if (stream.bad()) {
+        return std::nullopt;
+    }
+    return content.str();
+}
+
+nlohmann::json CanonicalNodeJson(const config::NodeConfig& node, const config::ProjectConfig& project) {
+    CanonicalJson result = CanonicalJson::object();
+    result["name"] = node.name;
+    result["depends_on"] = node.depends_on;
+    result["read"] = node.read ? ReadJson(*node.read, node, project) : CanonicalJson(nullptr);
+    CanonicalJson inputs = CanonicalJson::array();
+    for (const auto& input : node.inputs) {
+        inputs.push_back(InputJson(input, node, project));
+    }
+    result["inputs"] = std::move(inputs);
+    result["transformer"] = OptionalText(node.transformer);
+    result["params"] = Canonical(node.params);
+    CanonicalJson steps = CanonicalJson::array();
+    for (const auto& step : node.transform_steps) {
+        steps.push_back(StepJson(step, node, project));
+    }
+    result["transform_steps"] = std::move(steps);
+    result["write"] = node.write ? WriteJson(*node.write) : CanonicalJson(nullptr);
+    result["pre_sql"] = node.pre_sql;
+    result["post_sql"] = node.post_sql;
+    result["validation"] = Canonical(node.validation);
+    result["contracts"] = Canonical(node.contracts);
+    result["privacy"] = Canonical(node.privacy);
+    result["schema_policy"] = Canonical(node.schema_policy);
+    result["materialized"] = OptionalText(node.materialized);
+    result["streaming"] = node.streaming;
+    return result;
+}
+
+std::string ComputeVersionHash(const nlohmann::json& canonical_node,
+                               const std::vector<std::pair<std::string, std::string>>& upstream) {
+    CanonicalJson document = CanonicalJson::object();
+    document["node"] = canonical_node;
+    CanonicalJson upstream_json = CanonicalJson::array();
+    for (const auto& [name, hash] : upstream) {
+        upstream_json.push_back(CanonicalJson::array({name, hash}));
+    }
+    document["upstream"] = std::move(upstream_json);
+    return Sha256Hex(document.dump());
+}
+
+} // namespace odibi::graph

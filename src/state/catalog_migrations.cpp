@@ -1,0 +1,162 @@
+// The catalog tables (reference §7) and their indexes, written as DDL that SQLite and PostgreSQL both
+// accept: TEXT timestamps in ISO-8601 UTC, BIGINT counters, DOUBLE PRECISION costs.
+#include "catalog_migrations.hpp"
+
+namespace odibi::state {
+namespace {
+
+std::vector<Migration> BuildMigrations() {
+    std::vector<Migration> migrations;
+    migrations.push_back(Migration{
+        1,
+        "catalog tables: runs, node runs, failures, outputs, state, schemas, tables",
+        {
+            R"sql(CREATE TABLE IF NOT EXISTS meta_pipeline_runs (
+    run_id TEXT NOT NULL PRIMARY KEY,
+    project TEXT,
+    pipeline_name TEXT NOT NULL,
+    owner TEXT,
+    layer TEXT,
+    run_start_at TEXT NOT NULL,
+    run_end_at TEXT,
+    duration_ms BIGINT NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    nodes_total INTEGER NOT NULL DEFAULT 0,
+    nodes_succeeded INTEGER NOT NULL DEFAULT 0,
+    nodes_failed INTEGER NOT NULL DEFAULT 0,
+    nodes_skipped INTEGER NOT NULL DEFAULT 0,
+    rows_processed BIGINT,
+    error_summary TEXT,
+    terminal_nodes TEXT,
+    environment TEXT,
+    databricks_cluster_id TEXT,
+    databricks_job_id TEXT,
+    databricks_workspace_id TEXT,
+    estimated_cost_usd DOUBLE PRECISION,
+    actual_cost_usd DOUBLE PRECISION,
+    cost_source TEXT,
+    host TEXT,
+    pid BIGINT,
+    heartbeat_at TEXT,
+    story_path TEXT,
+    created_at TEXT NOT NULL
+))sql",
+            // "Last run of pipeline X" walks this index backwards from X's newest start.
+            "CREATE INDEX IF NOT EXISTS idx_meta_pipeline_runs_pipeline_start "
+            "ON meta_pipeline_runs (pipeline_name, run_start_at DESC)",
+            // "Runs of the last N days" is a range scan on the start time.
+            "CREATE INDEX IF NOT EXISTS idx_meta_pipeline_runs_start ON meta_pipeline_runs (run_start_at)",
+            // Finding RUNNING runs of this host when looking for abandoned runs.
+            "CREATE INDEX IF NOT EXISTS idx_meta_pipeline_runs_status_host ON meta_pipeline_runs (status, host)",
+            R"sql(CREATE TABLE IF NOT EXISTS meta_runs (
+    run_id TEXT NOT NULL,
+    project TEXT,
+    pipeline_name TEXT NOT NULL,
+    node_name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    rows_processed BIGINT,
+    duration_ms BIGINT,
+    metrics_json TEXT,
+    environment TEXT,
+    timestamp TEXT NOT NULL,
+    date TEXT NOT NULL,
+    PRIMARY KEY (run_id, pipeline_name, node_name)
+))sql",
+            "CREATE INDEX IF NOT EXISTS idx_meta_runs_pipeline_node_timestamp "
+            "ON meta_runs (pipeline_name, node_name, timestamp DESC)",
+            "CREATE INDEX IF NOT EXISTS idx_meta_runs_timestamp ON meta_runs (timestamp)",
+            R"sql(CREATE TABLE IF NOT EXISTS meta_node_runs (
+    run_id TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    project TEXT,
+    pipeline_name TEXT NOT NULL,
+    node_name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    run_start_at TEXT NOT NULL,
+    run_end_at TEXT,
+    duration_ms BIGINT,
+    rows_processed BIGINT,
+    estimated_cost_usd DOUBLE PRECISION,
+    metrics_json TEXT,
+    environment TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, node_id),
+    UNIQUE (run_id, pipeline_name, node_name)
+))sql",
+            "CREATE INDEX IF NOT EXISTS idx_meta_node_runs_pipeline_node_start "
+            "ON meta_node_runs (pipeline_name, node_name, run_start_at DESC)",
+            "CREATE INDEX IF NOT EXISTS idx_meta_node_runs_start ON meta_node_runs (run_start_at)",
+            R"sql(CREATE TABLE IF NOT EXISTS meta_failures (
+    failure_id TEXT NOT NULL PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    project TEXT,
+    pipeline_name TEXT NOT NULL,
+    node_name TEXT NOT NULL,
+    error_type TEXT NOT NULL,
+    error_message TEXT,
+    error_code TEXT,
+    stack_trace TEXT,
+    environment TEXT,
+    timestamp TEXT NOT NULL,
+    date TEXT NOT NULL
+))sql",
+            "CREATE INDEX IF NOT EXISTS idx_meta_failures_run ON meta_failures (run_id)",
+            "CREATE INDEX IF NOT EXISTS idx_meta_failures_pipeline_timestamp "
+            "ON meta_failures (pipeline_name, timestamp DESC)",
+            "CREATE INDEX IF NOT EXISTS idx_meta_failures_timestamp ON meta_failures (timestamp)",
+            R"sql(CREATE TABLE IF NOT EXISTS meta_outputs (
+    pipeline_name TEXT NOT NULL,
+    node_name TEXT NOT NULL,
+    output_type TEXT NOT NULL,
+    connection_name TEXT,
+    path TEXT,
+    format TEXT,
+    table_name TEXT,
+    last_run TEXT NOT NULL,
+    row_count BIGINT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (pipeline_name, node_name)
+))sql",
+            R"sql(CREATE TABLE IF NOT EXISTS meta_state (
+    key TEXT NOT NULL PRIMARY KEY,
+    value TEXT,
+    environment TEXT,
+    updated_at TEXT NOT NULL
+))sql",
+            R"sql(CREATE TABLE IF NOT EXISTS meta_schemas (
+    table_path TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    schema_hash TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    captured_at TEXT NOT NULL,
+    pipeline TEXT,
+    node TEXT,
+    run_id TEXT,
+    columns_added TEXT,
+    columns_removed TEXT,
+    columns_type_changed TEXT,
+    PRIMARY KEY (table_path, schema_version)
+))sql",
+            R"sql(CREATE TABLE IF NOT EXISTS meta_tables (
+    project TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    path TEXT,
+    format TEXT,
+    pattern_type TEXT,
+    schema_hash TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (project, table_name)
+))sql",
+        },
+    });
+    return migrations;
+}
+
+} // namespace
+
+const std::vector<Migration>& CatalogMigrations() {
+    static const std::vector<Migration> MIGRATIONS = BuildMigrations();
+    return MIGRATIONS;
+}
+
+} // namespace odibi::state

@@ -1,0 +1,297 @@
+// Builds the catalog's SQL text from fixed column lists; user values only ever travel as parameters.
+#include "catalog_queries.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "catalog_text.hpp"
+#include "catalog_time.hpp"
+#include "odibi/common/strings.hpp"
+
+namespace odibi::state {
+namespace {
+
+using enum OnConflict;
+
+constexpr std::array PIPELINE_RUN_BEGIN_COLUMNS = {
+    UpsertColumn{"run_id", REPLACE},          UpsertColumn{"project", REPLACE},
+    UpsertColumn{"pipeline_name", REPLACE},   UpsertColumn{"owner", REPLACE},
+    UpsertColumn{"layer", REPLACE},           UpsertColumn{"run_start_at", REPLACE},
+    UpsertColumn{"run_end_at", REPLACE},      UpsertColumn{"duration_ms", REPLACE},
+    UpsertColumn{"status", REPLACE},          UpsertColumn{"nodes_total", REPLACE},
+    UpsertColumn{"nodes_succeeded", REPLACE}, UpsertColumn{"nodes_failed", REPLACE},
+    UpsertColumn{"nodes_skipped", REPLACE},   UpsertColumn{"rows_processed", REPLACE},
+    UpsertColumn{"error_summary", REPLACE},   UpsertColumn{"terminal_nodes", REPLACE},
+    UpsertColumn{"environment", REPLACE},     UpsertColumn{"host", REPLACE},
+    UpsertColumn{"pid", REPLACE},             UpsertColumn{"heartbeat_at", REPLACE},
+    UpsertColumn{"story_path", REPLACE},      UpsertColumn{"created_at", KEEP},
+};
+
+// A finishing run overwrites its outcome; what only the start knew (owner, host, pid...) survives a
+// finish record that leaves it empty, and the start time stays the one BeginPipelineRun wrote.
+constexpr std::array PIPELINE_RUN_FINISH_COLUMNS = {
+    UpsertColumn{"run_id", REPLACE},
+    UpsertColumn{"project", KEEP_WHEN_NULL},
+    UpsertColumn{"pipeline_name", REPLACE},
+    UpsertColumn{"owner", KEEP_WHEN_NULL},
+    UpsertColumn{"layer", KEEP_WHEN_NULL},
+    UpsertColumn{"run_start_at", KEEP},
+    UpsertColumn{"run_end_at", REPLACE},
+    UpsertColumn{"duration_ms", REPLACE},
+    UpsertColumn{"status", REPLACE},
+    UpsertColumn{"nodes_total", REPLACE},
+    UpsertColumn{"nodes_succeeded", REPLACE},
+    UpsertColumn{"nodes_failed", REPLACE},
+    UpsertColumn{"nodes_skipped", REPLACE},
+    UpsertColumn{"rows_processed", REPLACE},
+    UpsertColumn{"error_summary", REPLACE},
+    UpsertColumn{"terminal_nodes", KEEP_WHEN_NULL},
+    UpsertColumn{"environment", KEEP_WHEN_NULL},
+    UpsertColumn{"host", KEEP_WHEN_NULL},
+    UpsertColumn{"pid", KEEP_WHEN_NULL},
+    UpsertColumn{"heartbeat_at", KEEP_WHEN_NULL},
+    UpsertColumn{"story_path", KEEP_WHEN_NULL},
+    UpsertColumn{"created_at", KEEP},
+};
+
+constexpr std::array RUN_COLUMNS = {
+    UpsertColumn{"run_id"},
+    UpsertColumn{"project"},
+    UpsertColumn{"pipeline_name"},
+    UpsertColumn{"node_name"},
+    UpsertColumn{"status"},
+    UpsertColumn{"rows_processed"},
+    UpsertColumn{"duration_ms"},
+    UpsertColumn{"metrics_json"},
+    UpsertColumn{"environment"},
+    UpsertColumn{"timestamp"},
+    UpsertColumn{"date"},
+};
+
+// node_id identifies the first recording of a node in a run; re-recording keeps it.
+constexpr std::array NODE_RUN_COLUMNS = {
+    UpsertColumn{"run_id"},
+    UpsertColumn{"node_id", KEEP},
+    UpsertColumn{"project"},
+    UpsertColumn{"pipeline_name"},
+    UpsertColumn{"node_name"},
+    UpsertColumn{"status"},
+    UpsertColumn{"run_start_at"},
+    UpsertColumn{"run_end_at"},
+    UpsertColumn{"duration_ms"},
+    UpsertColumn{"rows_processed"},
+    UpsertColumn{"metrics_json"},
+    UpsertColumn{"environment"},
+    UpsertColumn{"created_at", KEEP},
+};
+
+constexpr std::array FAILURE_COLUMNS = {
+    UpsertColumn{"failure_id"},
+    UpsertColumn{"run_id"},
+    UpsertColumn{"project"},
+    UpsertColumn{"pipeline_name"},
+    UpsertColumn{"node_name"},
+    UpsertColumn{"error_type"},
+    UpsertColumn{"error_message"},
+    UpsertColumn{"error_code"},
+    UpsertColumn{"stack_trace"},
+    UpsertColumn{"environment"},
+    UpsertColumn{"timestamp"},
+    UpsertColumn{"date"},
+};
+
+constexpr std::array OUTPUT_COLUMNS = {
+    UpsertColumn{"pipeline_name"},
+    UpsertColumn{"node_name"},
+    UpsertColumn{"output_type"},
+    UpsertColumn{"connection_name"},
+    UpsertColumn{"path"},
+    UpsertColumn{"format"},
+    UpsertColumn{"table_name"},
+    UpsertColumn{"last_run"},
+    UpsertColumn{"row_count"},
+    UpsertColumn{"updated_at"},
+};
+
+constexpr std::array STATE_COLUMNS = {
+    UpsertColumn{"key"},
+    UpsertColumn{"value"},
+    UpsertColumn{"environment"},
+    UpsertColumn{"updated_at"},
+};
+
+constexpr std::array TABLE_COLUMNS = {
+    UpsertColumn{"project"},
+    UpsertColumn{"table_name"},
+    UpsertColumn{"path"},
+    UpsertColumn{"format"},
+    UpsertColumn{"pattern_type"},
+    UpsertColumn{"schema_hash"},
+    UpsertColumn{"updated_at"},
+};
+
+std::string WithFilters(std::string_view select, const std::vector<std::string>& conditions) {
+    std::string sql(select);
+    if (!conditions.empty()) {
+        sql += " WHERE " + Join(conditions, " AND ");
+    }
+    return sql;
+}
+
+void AppendLimit(std::string& sql, int limit) {
+    if (limit > 0) {
+        sql += fmt::format(" LIMIT {}", limit);
+    }
+}
+
+bool HasDays(const RunQuery& query) { return query.days.has_value() && *query.days > 0; }
+
+} // namespace
+
+std::string UpsertSql(std::string_view table, std::span<const UpsertColumn> columns, std::string_view conflict_key) {
+    std::vector<std::string> names;
+    std::vector<std::string> placeholders;
+    std::vector<std::string> assignments;
+    for (const auto& column : columns) {
+        names.emplace_back(column.name);
+        placeholders.emplace_back("?");
+        switch (column.on_conflict) {
+        case OnConflict::REPLACE:
+            assignments.push_back(fmt::format("{0} = excluded.{0}", column.name));
+            break;
+        case OnConflict::KEEP_WHEN_NULL:
+            assignments.push_back(fmt::format("{0} = COALESCE(excluded.{0}, {1}.{0})", column.name, table));
+            break;
+        case OnConflict::KEEP:
+            break;
+        }
+    }
+    return fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
+                       table,
+                       Join(names, ", "),
+                       Join(placeholders, ", "),
+                       conflict_key,
+                       Join(assignments, ", "));
+}
+
+std::span<const UpsertColumn> PipelineRunBeginColumns() { return PIPELINE_RUN_BEGIN_COLUMNS; }
+std::span<const UpsertColumn> PipelineRunFinishColumns() { return PIPELINE_RUN_FINISH_COLUMNS; }
+std::span<const UpsertColumn> RunColumns() { return RUN_COLUMNS; }
+std::span<const UpsertColumn> NodeRunColumns() { return NODE_RUN_COLUMNS; }
+std::span<const UpsertColumn> FailureColumns() { return FAILURE_COLUMNS; }
+std::span<const UpsertColumn> OutputColumns() { return OUTPUT_COLUMNS; }
+std::span<const UpsertColumn> StateColumns() { return STATE_COLUMNS; }
+std::span<const UpsertColumn> TableColumns() { return TABLE_COLUMNS; }
+
+std::string LastPipelineRunSql(bool with_status) {
+    std::vector<std::string> conditions = {"pipeline_name = ?"};
+    if (with_status) {
+        conditions.emplace_back("status = ?");
+    }
+    return WithFilters(SELECT_PIPELINE_RUNS, conditions) + " ORDER BY run_start_at DESC LIMIT 1";
+}
+
+std::string NodeRunsOfRunSql() {
+    return std::string(SELECT_NODE_RUNS) + " WHERE run_id = ? ORDER BY run_start_at, node_name";
+}
+
+std::string LatestSchemaSql() {
+    return std::string(SELECT_SCHEMAS) + " WHERE table_path = ? ORDER BY schema_version DESC LIMIT 1";
+}
+
+std::string InsertSchemaSql() {
+    return "INSERT INTO meta_schemas (table_path, schema_version, schema_hash, columns, captured_at, pipeline, node, "
+           "run_id, columns_added, columns_removed, columns_type_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+}
+
+std::string OutputByKeySql() { return std::string(SELECT_OUTPUTS) + " WHERE pipeline_name = ? AND node_name = ?"; }
+
+std::string StateByKeySql() { return std::string(SELECT_STATE) + " WHERE key = ?"; }
+
+std::string DeleteStateSql() { return "DELETE FROM meta_state WHERE key = ?"; }
+
+std::string ListStateSql() { return std::string(SELECT_STATE) + " ORDER BY key"; }
+
+std::string RunningRunsOfHostSql() {
+    return std::string(SELECT_PIPELINE_RUNS) + " WHERE status = 'RUNNING' AND host = ? ORDER BY run_start_at";
+}
+
+std::string AbandonRunSql() {
+    return "UPDATE meta_pipeline_runs SET status = 'ABANDONED', run_end_at = ?, duration_ms = ?, "
+           "error_summary = COALESCE(error_summary, ?) WHERE run_id = ? AND status = 'RUNNING'";
+}
+
+std::string HeartbeatSql() {
+    return "UPDATE meta_pipeline_runs SET heartbeat_at = ? WHERE run_id = ? AND status = 'RUNNING'";
+}
+
+BoundQuery PipelineRunsQuery(const RunQuery& query, TimePoint now) {
+    BoundQuery bound;
+    std::vector<std::string> conditions;
+    if (query.pipeline) {
+        conditions.emplace_back("pipeline_name = ?");
+        bound.parameters.push_back(*query.pipeline);
+    }
+    if (query.status) {
+        conditions.emplace_back("status = ?");
+        bound.parameters.push_back(NormalizeStatus(*query.status));
+    }
+    if (HasDays(query)) {
+        conditions.emplace_back("run_start_at >= ?");
+        bound.parameters.push_back(CutoffForDays(now, *query.days));
+    }
+    if (query.node) {
+        conditions.emplace_back("run_id IN (SELECT run_id FROM meta_node_runs WHERE node_name = ?)");
+        bound.parameters.push_back(*query.node);
+    }
+    bound.sql = WithFilters(SELECT_PIPELINE_RUNS, conditions) + " ORDER BY run_start_at DESC";
+    AppendLimit(bound.sql, query.limit);
+    return bound;
+}
+
+BoundQuery NodeRunsQuery(const RunQuery& query, TimePoint now) {
+    BoundQuery bound;
+    std::vector<std::string> conditions;
+    if (query.pipeline) {
+        conditions.emplace_back("pipeline_name = ?");
+        bound.parameters.push_back(*query.pipeline);
+    }
+    if (query.node) {
+        conditions.emplace_back("node_name = ?");
+        bound.parameters.push_back(*query.node);
+    }
+    if (query.status) {
+        conditions.emplace_back("status = ?");
+        bound.parameters.push_back(NormalizeStatus(*query.status));
+    }
+    if (HasDays(query)) {
+        conditions.emplace_back("run_start_at >= ?");
+        bound.parameters.push_back(CutoffForDays(now, *query.days));
+    }
+    bound.sql = WithFilters(SELECT_NODE_RUNS, conditions) + " ORDER BY run_start_at DESC";
+    AppendLimit(bound.sql, query.limit);
+    return bound;
+}
+
+BoundQuery FailuresQuery(const RunQuery& query, TimePoint now) {
+    BoundQuery bound;
+    std::vector<std::string> conditions;
+    if (query.pipeline) {
+        conditions.emplace_back("pipeline_name = ?");
+        bound.parameters.push_back(*query.pipeline);
+    }
+    if (query.node) {
+        conditions.emplace_back("node_name = ?");
+        bound.parameters.push_back(*query.node);
+    }
+    if (HasDays(query)) {
+        conditions.emplace_back("timestamp >= ?");
+        bound.parameters.push_back(CutoffForDays(now, *query.days));
+    }
+    bound.sql = WithFilters(SELECT_FAILURES, conditions) + " ORDER BY timestamp DESC";
+    AppendLimit(bound.sql, query.limit);
+    return bound;
+}
+
+} // namespace odibi::state
