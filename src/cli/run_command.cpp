@@ -107,9 +107,11 @@ public:
             return;
         }
         try {
-            observe::StoryOptions options;
-            options.max_sample_rows = project_.story.max_sample_rows;
-            auto story = observe::BuildStory(result, options);
+            const config::PipelineConfig* pipeline = project_.TryGetPipeline(result.pipeline);
+            if (pipeline == nullptr) {
+                return;
+            }
+            auto story = observe::BuildStory(result, observe::MakeStoryOptions(project_.story, *pipeline));
             std::string root = execute::StoryRoot(project_);
             auto paths = observe::WriteStory(story, root);
             observe::ApplyRetention(root, project_.story.retention_days, project_.story.retention_count);

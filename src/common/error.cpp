@@ -156,7 +156,9 @@ void DiagnosticList::ThrowIfErrors(std::string_view what) const {
     for (const auto& error : errors) {
         message += "\n  " + error.Render();
     }
-    throw DiagnosticsError(errors.front().code, std::move(message), std::move(errors));
+    // Read the first code before the vector is moved: argument evaluation order is unspecified.
+    ErrorCode first_code = errors.front().code;
+    throw DiagnosticsError(first_code, std::move(message), std::move(errors));
 }
 
 DiagnosticsError::DiagnosticsError(ErrorCode first_code, std::string message, std::vector<Diagnostic> diagnostics)

@@ -291,7 +291,9 @@ std::string ChildPath(const std::string& parent, std::string_view key) {
     return parent + "." + std::string(key);
 }
 
-std::string ItemPath(const std::string& parent, size_t index) { return fmt::format("{}[{}]", parent, index); }
+std::string ItemPath(const std::string& parent, size_t index) {
+    return fmt::format("{}[{}]", parent, index);
+}
 
 namespace {
 

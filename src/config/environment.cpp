@@ -31,7 +31,9 @@ bool IsNameCharacter(char character) {
            (character >= '0' && character <= '9') || character == '_';
 }
 
-bool IsBlank(char character) { return character == ' ' || character == '\t' || character == '\r'; }
+bool IsBlank(char character) {
+    return character == ' ' || character == '\t' || character == '\r';
+}
 
 // Expands ${VAR} and ${VAR:-default} the way python-dotenv does without override: the process
 // environment first, then values defined earlier in the same file.
@@ -139,9 +141,8 @@ int LineOf(const std::string& text, size_t offset) {
 
 } // namespace
 
-std::map<std::string, std::string> ParseDotEnv(const std::string& text,
-                                               const std::string& display_path,
-                                               DiagnosticList& diagnostics) {
+std::map<std::string, std::string>
+ParseDotEnv(const std::string& text, const std::string& display_path, DiagnosticList& diagnostics) {
     std::map<std::string, std::string> values;
     size_t position = 0;
     auto skip_blanks = [&]() {
@@ -174,16 +175,17 @@ std::map<std::string, std::string> ParseDotEnv(const std::string& text,
             skip_blanks();
         }
         size_t key_start = position;
-        while (position < text.size() && text[position] != '=' && text[position] != '\n' &&
-               !IsBlank(text[position]) && text[position] != '#') {
+        while (position < text.size() && text[position] != '=' && text[position] != '\n' && !IsBlank(text[position]) &&
+               text[position] != '#') {
             ++position;
         }
         std::string key = text.substr(key_start, position - key_start);
         skip_blanks();
         if (key.empty() || position >= text.size() || text[position] != '=') {
             if (key.empty() || (position < text.size() && text[position] != '\n' && text[position] != '#')) {
-                warn(line_start, fmt::format("{}: line {} is not KEY=VALUE; it is ignored", display_path,
-                                             LineOf(text, line_start)));
+                warn(
+                    line_start,
+                    fmt::format("{}: line {} is not KEY=VALUE; it is ignored", display_path, LineOf(text, line_start)));
             }
             skip_line(); // "KEY" alone declares no value, as in python-dotenv
             continue;
@@ -201,8 +203,11 @@ std::map<std::string, std::string> ParseDotEnv(const std::string& text,
                 ++position;
             }
             if (position >= text.size()) {
-                warn(line_start, fmt::format("{}: the value of {} opens a {} quote that is never closed; it is ignored",
-                                             display_path, key, quote == '"' ? "double" : "single"));
+                warn(line_start,
+                     fmt::format("{}: the value of {} opens a {} quote that is never closed; it is ignored",
+                                 display_path,
+                                 key,
+                                 quote == '"' ? "double" : "single"));
                 break;
             }
             std::string raw = text.substr(content_start, position - content_start);
@@ -234,9 +239,8 @@ std::map<std::string, std::string> ParseDotEnv(const std::string& text,
     return values;
 }
 
-EnvironmentVariables LoadEnvironment(const std::string& directory,
-                                     const std::string& display_directory,
-                                     DiagnosticList& diagnostics) {
+EnvironmentVariables
+LoadEnvironment(const std::string& directory, const std::string& display_directory, DiagnosticList& diagnostics) {
     std::filesystem::path path = std::filesystem::path(directory) / ".env";
     std::string display =
         display_directory.empty() ? ".env" : (std::filesystem::path(display_directory) / ".env").string();
@@ -250,9 +254,8 @@ EnvironmentVariables LoadEnvironment(const std::string& directory,
     return EnvironmentVariables(ParseDotEnv(buffer.str(), display, diagnostics), display);
 }
 
-SubstitutedText SubstituteEnvironment(const std::string& text,
-                                      const EnvironmentVariables& variables,
-                                      TextPositions& positions) {
+SubstitutedText
+SubstituteEnvironment(const std::string& text, const EnvironmentVariables& variables, TextPositions& positions) {
     SubstitutedText result;
     size_t position = 0;
     while (position < text.size()) {

@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "odibi/common/error.hpp"
 #include "text_positions.hpp"
+
+#include "odibi/common/error.hpp"
 
 namespace odibi::config {
 
@@ -30,14 +31,12 @@ private:
 /// Parses `.env` text as python-dotenv does: KEY=VALUE lines, `export ` prefix, `#` comments, single
 /// quotes (literal), double quotes (escapes, may span lines), `${VAR}` / `${VAR:-default}`
 /// interpolation in unquoted and double-quoted values. Lines that cannot be parsed become warnings.
-[[nodiscard]] std::map<std::string, std::string> ParseDotEnv(const std::string& text,
-                                                             const std::string& display_path,
-                                                             DiagnosticList& diagnostics);
+[[nodiscard]] std::map<std::string, std::string>
+ParseDotEnv(const std::string& text, const std::string& display_path, DiagnosticList& diagnostics);
 
 /// Reads `<directory>/.env` if it exists.
-[[nodiscard]] EnvironmentVariables LoadEnvironment(const std::string& directory,
-                                                   const std::string& display_directory,
-                                                   DiagnosticList& diagnostics);
+[[nodiscard]] EnvironmentVariables
+LoadEnvironment(const std::string& directory, const std::string& display_directory, DiagnosticList& diagnostics);
 
 /// A `${NAME}` whose variable is not set.
 struct MissingVariable {
@@ -52,8 +51,7 @@ struct SubstitutedText {
 
 /// Replaces `${NAME}` and `${env:NAME}` (NAME = [A-Za-z0-9_]+) everywhere in `text`, comments
 /// included. Missing variables are left as written and reported; `positions` learns every change.
-[[nodiscard]] SubstitutedText SubstituteEnvironment(const std::string& text,
-                                                    const EnvironmentVariables& variables,
-                                                    TextPositions& positions);
+[[nodiscard]] SubstitutedText
+SubstituteEnvironment(const std::string& text, const EnvironmentVariables& variables, TextPositions& positions);
 
 } // namespace odibi::config

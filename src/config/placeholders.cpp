@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "odibi/common/strings.hpp"
+
 namespace odibi::config {
 namespace {
 
@@ -161,11 +163,13 @@ void SubstituteVariablesAndDates(ConfigValue& root, TimePoint now, DiagnosticLis
         if (current != nullptr) {
             return current;
         }
-        Error warning(ErrorCode::UNKNOWN_VARIABLE,
-                      ErrorSource::USER,
-                      fmt::format("${{vars.{}}} is not defined under vars:; it is replaced by an empty string. {}",
-                                  name,
-                                  DidYouMean(name, names)));
+        std::string message =
+            fmt::format("${{vars.{}}} is not defined under vars:; it is replaced by an empty string", name);
+        std::string hint = DidYouMean(name, names);
+        if (!hint.empty()) {
+            message += ". " + hint;
+        }
+        Error warning(ErrorCode::UNKNOWN_VARIABLE, ErrorSource::USER, message);
         warning.WithLocation(location);
         warning.WithSuggestion(fmt::format("add \"{}: <value>\" under the top-level vars: mapping", name));
         diagnostics.Add(Diagnostic::FromError(warning, Severity::WARNING));
@@ -177,17 +181,11 @@ void SubstituteVariablesAndDates(ConfigValue& root, TimePoint now, DiagnosticLis
         }
         SubstitutePlaceholders(entry.value, entry.key, "vars.", lookup);
     }
-    for (auto& entry : root.entries) {
-        if (entry.key == "vars") {
-            continue;
-        }
-        SubstituteDatesIn(entry.value, now);
-    }
+    SubstituteDatesIn(root, now);
 }
 
-std::optional<std::string> EvaluateDateExpression(const std::string& expression,
-                                                  const std::optional<std::string>& format,
-                                                  TimePoint now) {
+std::optional<std::string>
+EvaluateDateExpression(const std::string& expression, const std::optional<std::string>& format, TimePoint now) {
     using namespace std::chrono;
     std::time_t seconds = system_clock::to_time_t(now);
     std::tm now_parts{};

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config_value.hpp"
+
 #include "odibi/common/clock.hpp"
 
 namespace odibi::config {
@@ -24,15 +25,14 @@ void SubstitutePlaceholders(ConfigValue& value,
                             const PlaceholderLookup& lookup);
 
 /// §0.8: `${vars.KEY}` from the top-level `vars:` mapping everywhere except inside `vars` itself
-/// (an unknown KEY is a warning and becomes ""), then `${date:...}`.
+/// (an unknown KEY is a warning and becomes ""), then `${date:...}` everywhere.
 void SubstituteVariablesAndDates(ConfigValue& root, TimePoint now, DiagnosticList& diagnostics);
 
 /// The value of a date expression: now, today, yesterday, start_of_month, end_of_month,
 /// start_of_year or [+-]N{d|w|m|y} from today's midnight (local time). The default format is
 /// "%Y-%m-%d %H:%M:%S" for now, "%Y-%m-%d" otherwise. nullopt for an unknown expression.
-[[nodiscard]] std::optional<std::string> EvaluateDateExpression(const std::string& expression,
-                                                                const std::optional<std::string>& format,
-                                                                TimePoint now);
+[[nodiscard]] std::optional<std::string>
+EvaluateDateExpression(const std::string& expression, const std::optional<std::string>& format, TimePoint now);
 
 /// Replaces every `${date:EXPR}` / `${date:EXPR:FORMAT}` in `text`; unknown expressions stay as written.
 [[nodiscard]] std::string SubstituteDates(const std::string& text, TimePoint now);

@@ -1,9 +1,8 @@
 // Converts yaml-cpp nodes into ConfigValue trees with exact positions in the file as written.
 #include "yaml_reader.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 namespace odibi::config {
 namespace {
@@ -14,9 +13,7 @@ constexpr size_t MAXIMUM_VALUES = 2'000'000;
 
 class TreeBuilder {
 public:
-    TreeBuilder(const TextPositions& positions,
-                std::shared_ptr<const SourceFile> file,
-                DiagnosticList& diagnostics)
+    TreeBuilder(const TextPositions& positions, std::shared_ptr<const SourceFile> file, DiagnosticList& diagnostics)
         : positions_(positions), file_(std::move(file)), diagnostics_(diagnostics) {}
 
     SourceMark Mark(const YAML::Mark& mark) const {
@@ -171,10 +168,10 @@ std::optional<ConfigValue> ParseYaml(const std::string& text,
             return ConfigValue::MakeMap(start);
         }
         if (!root.IsMap()) {
-            Error error(ErrorCode::YAML_PARSE_ERROR,
-                        ErrorSource::USER,
-                        fmt::format("the top level of a config file must be a mapping of keys, found {}",
-                                    root.Describe()));
+            Error error(
+                ErrorCode::YAML_PARSE_ERROR,
+                ErrorSource::USER,
+                fmt::format("the top level of a config file must be a mapping of keys, found {}", root.Describe()));
             error.WithLocation(MakeLocation(root.mark, ""));
             error.WithSuggestion("start the file with \"project: <name>\" and the other top-level keys");
             diagnostics.AddError(error);

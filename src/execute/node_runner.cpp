@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "odibi/common/identity.hpp"
 #include "odibi/common/log.hpp"
 #include "odibi/common/strings.hpp"
 #include "odibi/engine/sql.hpp"
@@ -380,7 +381,7 @@ private:
             output.path = write.path.value_or("");
             output.table_name = write.table.value_or("");
             output.format = write.format;
-            output.last_run = context_.run_id;
+            output.last_run = now;
             output.row_count = result_.rows_written;
             output.updated_at = now;
             context_.catalog->UpsertOutput(output);
@@ -438,8 +439,8 @@ std::vector<std::string> SuggestFixes(const Error& error,
                                       const std::string& config_file) {
     std::vector<std::string> suggestions = error.Suggestions();
     const std::string& message = error.Message();
-    static const std::regex missing_column(R"(Referenced column "([^"]+)" not found)");
-    static const std::regex missing_table(R"(Table with name ([^\s!]+) does not exist)");
+    static const std::regex missing_column(R"re(Referenced column "([^"]+)" not found)re");
+    static const std::regex missing_table(R"re(Table with name ([^\s!]+) does not exist)re");
     std::smatch match;
     if (std::regex_search(message, match, missing_column)) {
         auto closest = ClosestMatch(match[1].str(), available_columns);

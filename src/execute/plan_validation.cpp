@@ -40,9 +40,18 @@ void CheckFormat(const config::ProjectConfig& project,
                                                       project.locations.Find(config_path)));
 }
 
+/// Adds io's diagnostics, pointing each at the file, line and column of its config path.
+void AppendLocated(const config::ProjectConfig& project, const DiagnosticList& found, DiagnosticList& diagnostics) {
+    for (auto diagnostic : found.Items()) {
+        diagnostic.location = project.locations.Find(diagnostic.location.path);
+        diagnostics.Add(std::move(diagnostic));
+    }
+}
+
 void CheckRead(const config::ProjectConfig& project, const config::ReadConfig& read, DiagnosticList& diagnostics) {
     CheckStorage(project, read.connection.value_or(""), read.config_path + ".connection", diagnostics);
     CheckFormat(project, read.format, read.config_path + ".format", diagnostics);
+    AppendLocated(project, io::ValidateRead(read), diagnostics);
 }
 
 void CheckTransformer(const config::ProjectConfig& project,
@@ -78,6 +87,7 @@ DiagnosticList ValidatePlan(const graph::Plan& plan) {
             if (config.write) {
                 CheckStorage(project, config.write->connection, config.write->config_path + ".connection", diagnostics);
                 CheckFormat(project, config.write->format, config.write->config_path + ".format", diagnostics);
+                AppendLocated(project, io::ValidateWrite(*config.write), diagnostics);
             }
             if (config.transformer) {
                 CheckTransformer(project, *config.transformer, config.params, config.config_path + ".params", diagnostics);

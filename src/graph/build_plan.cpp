@@ -5,12 +5,12 @@
 #include <set>
 #include <utility>
 
+#include "version_hash.hpp"
 #include <fmt/format.h>
 
 #include "odibi/common/strings.hpp"
 #include "odibi/graph/graph_error.hpp"
 #include "odibi/graph/plan.hpp"
-#include "version_hash.hpp"
 
 namespace odibi::graph {
 namespace {
@@ -265,7 +265,8 @@ void ResolveReference(const ProjectContext& context,
 }
 
 // Checks one pipeline and lays it out. With a cycle the plan is not usable; errors say why.
-PipelinePlan BuildPipeline(const ProjectContext& context, const config::PipelineConfig& pipeline, size_t pipeline_index) {
+PipelinePlan
+BuildPipeline(const ProjectContext& context, const config::PipelineConfig& pipeline, size_t pipeline_index) {
     std::vector<WorkingNode> nodes;
     std::map<std::string, size_t> index_by_name;
     std::vector<std::string> node_names;
@@ -411,9 +412,8 @@ std::vector<std::string> NodeNames(const PipelinePlan& pipeline) {
 }
 
 // Applies --pipeline, --node and --tag. Returns the pipelines that stay in the plan.
-std::vector<PipelinePlan> ApplySelection(const ProjectContext& context,
-                                         std::vector<PipelinePlan> planned,
-                                         const Selection& selection) {
+std::vector<PipelinePlan>
+ApplySelection(const ProjectContext& context, std::vector<PipelinePlan> planned, const Selection& selection) {
     std::set<std::string> chosen_pipelines;
     for (const auto& name : selection.pipelines) {
         if (context.pipeline_by_name.count(name) == 0) {
@@ -485,8 +485,8 @@ Plan BuildPlan(std::shared_ptr<const config::ProjectConfig> project,
         throw InternalError("BuildPlan needs a project configuration, got none");
     }
     DiagnosticList diagnostics;
-    std::string subject = project->config_file.empty() ? fmt::format("project \"{}\"", project->project)
-                                                       : project->config_file;
+    std::string subject =
+        project->config_file.empty() ? fmt::format("project \"{}\"", project->project) : project->config_file;
     if (project->pipelines.empty()) {
         diagnostics.AddError(GraphError::NoPipelines(project->locations.Find("pipelines")));
         diagnostics.ThrowIfErrors(subject);

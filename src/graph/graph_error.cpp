@@ -45,9 +45,8 @@ Error GraphError::Cycle(std::string_view pipeline, const std::vector<std::string
     if (path.size() >= 2) {
         const std::string& last = path[path.size() - 2];
         const std::string& first = path.back();
-        error.WithSuggestion(fmt::format("break the cycle: remove \"{}\" from the depends_on (or the inputs) of \"{}\"",
-                                         last,
-                                         first));
+        error.WithSuggestion(
+            fmt::format("break the cycle: remove \"{}\" from the depends_on (or the inputs) of \"{}\"", last, first));
     }
     return error;
 }
@@ -142,12 +141,11 @@ Error GraphError::UnknownTransformer(std::string_view what,
                                      std::string_view name,
                                      const std::vector<std::string>& candidates,
                                      SourceLocation location) {
-    Error error =
-        MakeError(ErrorCode::UNKNOWN_TRANSFORMER,
-                  WithDidYouMean(fmt::format("unknown {} \"{}\": no transformer or pattern has this name", what, name),
-                                 name,
-                                 candidates),
-                  std::move(location));
+    Error error = MakeError(
+        ErrorCode::UNKNOWN_TRANSFORMER,
+        WithDidYouMean(
+            fmt::format("unknown {} \"{}\": no transformer or pattern has this name", what, name), name, candidates),
+        std::move(location));
     auto closest = ClosestMatch(name, candidates);
     if (closest) {
         error.WithSuggestion(fmt::format("change \"{}\" to \"{}\"", name, *closest));
@@ -162,15 +160,14 @@ Error GraphError::TransformerNotSupportedYet(std::string_view name, SourceLocati
                                         "not implement it yet)",
                                         name),
                             std::move(location));
-    error.WithSuggestion(
-        fmt::format("express \"{}\" with SQL transform steps, or run this node with Odibi until odibi supports it",
-                    name));
+    error.WithSuggestion(fmt::format(
+        "express \"{}\" with SQL transform steps, or run this node with Odibi until odibi supports it", name));
     return error;
 }
 
 Error GraphError::NoPipelines(SourceLocation location) {
-    Error error = MakeError(ErrorCode::NO_PIPELINES, "the project defines no pipelines, so there is nothing to plan",
-                            std::move(location));
+    Error error = MakeError(
+        ErrorCode::NO_PIPELINES, "the project defines no pipelines, so there is nothing to plan", std::move(location));
     error.WithSuggestion("add a \"pipelines:\" list with at least one pipeline and its nodes");
     return error;
 }
@@ -207,9 +204,8 @@ Error GraphError::SelectedNodeNotInPipeline(std::string_view node,
     if (pipelines_with_node.empty()) {
         error.WithSuggestion(fmt::format("nodes of pipeline \"{}\": {}", pipeline, Available(node_names)));
     } else {
-        error.WithSuggestion(fmt::format("select only the pipelines that have \"{}\" with --pipeline: {}",
-                                         node,
-                                         QuotedList(pipelines_with_node)));
+        error.WithSuggestion(fmt::format(
+            "select only the pipelines that have \"{}\" with --pipeline: {}", node, QuotedList(pipelines_with_node)));
     }
     return error;
 }
@@ -229,10 +225,10 @@ Error GraphError::EmptySelection(const std::vector<std::string>& tags, const std
 }
 
 Error GraphError::PipelineNotInPlan(std::string_view name, const std::vector<std::string>& pipeline_names) {
-    Error error = MakeError(
-        ErrorCode::SELECTION_NOT_FOUND,
-        WithDidYouMean(fmt::format("pipeline \"{}\" is not part of this plan", name), name, pipeline_names),
-        {});
+    Error error =
+        MakeError(ErrorCode::SELECTION_NOT_FOUND,
+                  WithDidYouMean(fmt::format("pipeline \"{}\" is not part of this plan", name), name, pipeline_names),
+                  {});
     error.WithSuggestion(fmt::format("planned pipelines: {}", Available(pipeline_names)));
     return error;
 }
@@ -240,10 +236,10 @@ Error GraphError::PipelineNotInPlan(std::string_view name, const std::vector<std
 Error GraphError::UnknownNode(std::string_view pipeline,
                               std::string_view node,
                               const std::vector<std::string>& node_names) {
-    Error error = MakeError(
-        ErrorCode::UNKNOWN_NODE,
-        WithDidYouMean(fmt::format("pipeline \"{}\" has no node \"{}\"", pipeline, node), node, node_names),
-        {});
+    Error error =
+        MakeError(ErrorCode::UNKNOWN_NODE,
+                  WithDidYouMean(fmt::format("pipeline \"{}\" has no node \"{}\"", pipeline, node), node, node_names),
+                  {});
     error.WithSuggestion(fmt::format("nodes of pipeline \"{}\": {}", pipeline, Available(node_names)));
     return error;
 }

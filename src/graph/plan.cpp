@@ -152,7 +152,8 @@ std::string GraphFormatName(GraphFormat format) {
 }
 
 std::vector<std::string> GraphFormatNames() {
-    return {GraphFormatName(GraphFormat::ASCII), GraphFormatName(GraphFormat::MERMAID), GraphFormatName(GraphFormat::DOT)};
+    return {
+        GraphFormatName(GraphFormat::ASCII), GraphFormatName(GraphFormat::MERMAID), GraphFormatName(GraphFormat::DOT)};
 }
 
 } // namespace odibi::graph

@@ -82,9 +82,17 @@ std::string RenderAscii(const PipelinePlan& pipeline, const std::map<std::string
 // Mermaid ids must be plain words, and a few words are keywords; other names get a positional id.
 std::map<std::string, std::string> MermaidIds(const PipelinePlan& pipeline) {
     static const std::regex PLAIN_WORD("[A-Za-z_][A-Za-z0-9_]*");
-    static const std::set<std::string> KEYWORDS = {
-        "end", "graph", "subgraph", "flowchart", "direction", "style", "class", "classdef", "click", "linkstyle",
-        "default"};
+    static const std::set<std::string> KEYWORDS = {"end",
+                                                   "graph",
+                                                   "subgraph",
+                                                   "flowchart",
+                                                   "direction",
+                                                   "style",
+                                                   "class",
+                                                   "classdef",
+                                                   "click",
+                                                   "linkstyle",
+                                                   "default"};
     std::map<std::string, std::string> ids;
     std::set<std::string> used;
     for (const auto& node : pipeline.nodes) {
@@ -138,7 +146,8 @@ std::string RenderMermaid(const PipelinePlan& pipeline, const std::map<std::stri
     std::vector<std::string> disabled;
     std::vector<std::string> unselected;
     for (const auto& node : pipeline.nodes) {
-        text += fmt::format("    {}[\"{}\"]\n", ids.at(node.name), EscapeMermaid(InlineLabel(LabelOf(node, annotations))));
+        text +=
+            fmt::format("    {}[\"{}\"]\n", ids.at(node.name), EscapeMermaid(InlineLabel(LabelOf(node, annotations))));
         if (!node.enabled) {
             disabled.push_back(ids.at(node.name));
         } else if (!node.selected) {
@@ -215,9 +224,8 @@ std::string RenderDot(const PipelinePlan& pipeline, const std::map<std::string, 
 
 } // namespace
 
-std::string RenderGraph(const PipelinePlan& pipeline,
-                        GraphFormat format,
-                        const std::map<std::string, std::string>& annotations) {
+std::string
+RenderGraph(const PipelinePlan& pipeline, GraphFormat format, const std::map<std::string, std::string>& annotations) {
     switch (format) {
     case GraphFormat::ASCII:
         return RenderAscii(pipeline, annotations);

@@ -13,16 +13,17 @@ namespace {
 using CanonicalJson = nlohmann::json; // keys sorted: the dump of equal configs is byte-for-byte equal
 
 // Free-form YAML values keep their declaration order in config::Json; the hash must not.
-CanonicalJson Canonical(const config::Json& value) { return CanonicalJson::parse(value.dump()); }
+CanonicalJson Canonical(const config::Json& value) {
+    return CanonicalJson::parse(value.dump());
+}
 
 CanonicalJson OptionalText(const std::optional<std::string>& value) {
     return value ? CanonicalJson(*value) : CanonicalJson(nullptr);
 }
 
 // The file's text stands in for its path; an unreadable file hashes as such and fails at run time.
-CanonicalJson SqlFileJson(const std::string& path,
-                          const config::NodeConfig& node,
-                          const config::ProjectConfig& project) {
+CanonicalJson
+SqlFileJson(const std::string& path, const config::NodeConfig& node, const config::ProjectConfig& project) {
     auto content = TryReadTextFile(ResolveSqlFilePath(path, node, project));
     CanonicalJson result = CanonicalJson::object();
     if (content) {
@@ -33,9 +34,8 @@ CanonicalJson SqlFileJson(const std::string& path,
     return result;
 }
 
-CanonicalJson ReadJson(const config::ReadConfig& read,
-                       const config::NodeConfig& node,
-                       const config::ProjectConfig& project) {
+CanonicalJson
+ReadJson(const config::ReadConfig& read, const config::NodeConfig& node, const config::ProjectConfig& project) {
     CanonicalJson result = CanonicalJson::object();
     result["connection"] = OptionalText(read.connection);
     result["format"] = read.format;
@@ -66,9 +66,8 @@ CanonicalJson WriteJson(const config::WriteConfig& write) {
     return result;
 }
 
-CanonicalJson StepJson(const config::TransformStep& step,
-                       const config::NodeConfig& node,
-                       const config::ProjectConfig& project) {
+CanonicalJson
+StepJson(const config::TransformStep& step, const config::NodeConfig& node, const config::ProjectConfig& project) {
     CanonicalJson result = CanonicalJson::object();
     result["kind"] = config::StepKindName(step.kind);
     if (step.kind == config::StepKind::SQL_FILE) {
@@ -80,9 +79,8 @@ CanonicalJson StepJson(const config::TransformStep& step,
     return result;
 }
 
-CanonicalJson InputJson(const config::InputConfig& input,
-                        const config::NodeConfig& node,
-                        const config::ProjectConfig& project) {
+CanonicalJson
+InputJson(const config::InputConfig& input, const config::NodeConfig& node, const config::ProjectConfig& project) {
     CanonicalJson result = CanonicalJson::object();
     result["alias"] = input.alias;
     if (input.reference_pipeline) {
@@ -94,9 +92,8 @@ CanonicalJson InputJson(const config::InputConfig& input,
 
 } // namespace
 
-std::string ResolveSqlFilePath(const std::string& path,
-                               const config::NodeConfig& node,
-                               const config::ProjectConfig& project) {
+std::string
+ResolveSqlFilePath(const std::string& path, const config::NodeConfig& node, const config::ProjectConfig& project) {
     std::filesystem::path file(path);
     if (file.is_absolute()) {
         return file.lexically_normal().string();

@@ -14,9 +14,8 @@ namespace odibi::graph {
 
 /// The absolute form of a `sql_file` path: relative paths are taken from the directory of the YAML
 /// file that defined the node, else from the project's config directory.
-[[nodiscard]] std::string ResolveSqlFilePath(const std::string& path,
-                                             const config::NodeConfig& node,
-                                             const config::ProjectConfig& project);
+[[nodiscard]] std::string
+ResolveSqlFilePath(const std::string& path, const config::NodeConfig& node, const config::ProjectConfig& project);
 
 /// The whole text of a file, or nullopt when it cannot be read.
 [[nodiscard]] std::optional<std::string> TryReadTextFile(const std::string& path);

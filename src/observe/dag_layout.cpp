@@ -102,12 +102,12 @@ DagLayout LayoutDag(size_t node_count, const std::vector<std::pair<size_t, size_
     for (const auto& nodes : members) {
         tallest = std::max(tallest, nodes.size());
     }
-    double column_height = static_cast<double>(tallest) * DAG_NODE_HEIGHT +
-                           static_cast<double>(tallest - 1) * DAG_ROW_GAP;
+    double column_height =
+        static_cast<double>(tallest) * DAG_NODE_HEIGHT + static_cast<double>(tallest - 1) * DAG_ROW_GAP;
     for (size_t layer_index = 0; layer_index < layout.layer_count; ++layer_index) {
         const auto& nodes = members[layer_index];
-        double height = static_cast<double>(nodes.size()) * DAG_NODE_HEIGHT +
-                        static_cast<double>(nodes.size() - 1) * DAG_ROW_GAP;
+        double height =
+            static_cast<double>(nodes.size()) * DAG_NODE_HEIGHT + static_cast<double>(nodes.size() - 1) * DAG_ROW_GAP;
         double top = DAG_MARGIN + (column_height - height) / 2.0;
         for (size_t position = 0; position < nodes.size(); ++position) {
             auto& placement = layout.nodes[nodes[position]];

@@ -59,8 +59,8 @@ std::string EncodePathSegment(std::string_view segment) {
     std::string encoded;
     for (char character : segment) {
         auto byte = static_cast<unsigned char>(character);
-        bool unreserved = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
-                          byte == '-' || byte == '_' || byte == '.' || byte == '~';
+        bool unreserved = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+                          (byte >= '0' && byte <= '9') || byte == '-' || byte == '_' || byte == '.' || byte == '~';
         if (unreserved) {
             encoded += character;
         } else {

@@ -38,8 +38,7 @@ int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day) {
     int64_t year_of_era = year - era * YEARS_PER_ERA;
     int64_t month_index = (month + MONTHS_PER_YEAR - MARCH_BASED_MONTH_SHIFT) % MONTHS_PER_YEAR;
     int64_t day_of_year = (DAYS_PER_FIVE_MONTHS * month_index + 2) / FIVE_MONTHS + day - 1;
-    int64_t day_of_era =
-        year_of_era * DAYS_PER_YEAR + year_of_era / LEAP_EVERY - year_of_era / CENTURY + day_of_year;
+    int64_t day_of_era = year_of_era * DAYS_PER_YEAR + year_of_era / LEAP_EVERY - year_of_era / CENTURY + day_of_year;
     return era * DAYS_PER_ERA + day_of_era - EPOCH_SHIFT;
 }
 

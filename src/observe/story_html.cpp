@@ -2,13 +2,13 @@
 #include <algorithm>
 #include <map>
 
-#include <fmt/format.h>
-
 #include "dag_layout.hpp"
 #include "html_text.hpp"
+#include "story_format.hpp"
+#include <fmt/format.h>
+
 #include "odibi/common/strings.hpp"
 #include "odibi/observe/story.hpp"
-#include "story_format.hpp"
 
 namespace odibi::observe {
 namespace {
@@ -24,7 +24,9 @@ constexpr double TIMELINE_MIN_BAR_PERCENT = 0.4;
 constexpr double PERCENT = 100.0;
 constexpr int JSON_INDENT = 2;
 
-std::string Text(const Json& object, std::string_view key) { return EscapeHtml(TextField(object, key)); }
+std::string Text(const Json& object, std::string_view key) {
+    return EscapeHtml(TextField(object, key));
+}
 
 // Shows any JSON scalar as page text; numbers get thousands separators.
 std::string ValueText(const Json& value) {
@@ -113,7 +115,6 @@ svg.dag .dag-node.status-success rect { fill: var(--success-bg); stroke: var(--s
 svg.dag .dag-node.status-failed rect { fill: var(--failed-bg); stroke: var(--failed); }
 svg.dag .dag-node.status-skipped rect { fill: var(--skipped-bg); stroke: var(--skipped); stroke-dasharray: 4 3; }
 svg.dag .dag-node.status-unknown rect { fill: var(--page); stroke: var(--muted); }
-svg.dag .dag-node { background: none; }
 .timeline { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
 .timeline-row { display: grid; grid-template-columns: 200px 1fr 90px; gap: 10px; align-items: center; min-height: 24px; }
 .timeline-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
@@ -128,10 +129,12 @@ svg.dag .dag-node { background: none; }
 button { font: inherit; cursor: pointer; border: 1px solid var(--line); background: var(--page); border-radius: 6px; padding: 3px 10px; }
 button.active { background: var(--ink); color: var(--page); border-color: var(--ink); }
 .node-card { border: 1px solid var(--line); border-left-width: 5px; border-radius: 8px; padding: 12px 16px; margin: 0 0 16px; }
-.node-card.status-success { border-left-color: var(--success); background: none; }
-.node-card.status-failed { border-left-color: var(--failed); background: none; }
-.node-card.status-skipped { border-left-color: var(--skipped); background: none; }
-.node-card.status-unknown { border-left-color: var(--muted); background: none; }
+.node-card.status-success, .node-card.status-failed, .node-card.status-skipped, .node-card.status-unknown {
+  color: var(--ink); background: none; }
+.node-card.status-success { border-left-color: var(--success); }
+.node-card.status-failed { border-left-color: var(--failed); }
+.node-card.status-skipped { border-left-color: var(--skipped); }
+.node-card.status-unknown { border-left-color: var(--muted); }
 .node-card > header { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
 .node-meta { color: var(--muted); font-size: 13px; }
 .error-box { border: 1px solid var(--failed); background: var(--failed-bg); border-radius: 6px; padding: 8px 12px; margin: 10px 0; }
@@ -203,10 +206,11 @@ void AppendFact(std::string& html, std::string_view label, const std::string& va
 }
 
 void AppendMetric(std::string& html, std::string_view label, const std::string& value, std::string_view css = "") {
-    html += fmt::format(R"(<div class="metric {}"><span class="metric-value">{}</span><span class="metric-label">{}</span></div>)",
-                        css,
-                        EscapeHtml(value),
-                        EscapeHtml(label));
+    html += fmt::format(
+        R"(<div class="metric {}"><span class="metric-value">{}</span><span class="metric-label">{}</span></div>)",
+        css,
+        EscapeHtml(value),
+        EscapeHtml(label));
 }
 
 void AppendHeader(std::string& html, const Json& story) {
@@ -229,7 +233,8 @@ void AppendHeader(std::string& html, const Json& story) {
     html += "</dl>\n<div class=\"metrics\">";
     AppendMetric(html, "Nodes", FieldText(counts, "total"));
     AppendMetric(html, "Succeeded", FieldText(counts, "succeeded"));
-    AppendMetric(html, "Failed", FieldText(counts, "failed"), IntegerField(counts, "failed").value_or(0) > 0 ? "failed" : "");
+    AppendMetric(
+        html, "Failed", FieldText(counts, "failed"), IntegerField(counts, "failed").value_or(0) > 0 ? "failed" : "");
     AppendMetric(html, "Skipped", FieldText(counts, "skipped"));
     std::string rate = MISSING;
     if (counts.is_object() && counts.contains("success_rate") && counts["success_rate"].is_number()) {
@@ -295,7 +300,8 @@ void AppendDag(std::string& html, const Json& story, const Json& nodes) {
         R"(<div class="dag-scroll"><svg class="dag" width="{0:.0f}" height="{1:.0f}" viewBox="0 0 {0:.0f} {1:.0f}" role="img" aria-label="Pipeline graph">)",
         layout.width,
         layout.height);
-    html += R"(<defs><marker id="dag-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path class="arrow" d="M 0 0 L 10 5 L 0 10 z"/></marker></defs>)";
+    html +=
+        R"(<defs><marker id="dag-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path class="arrow" d="M 0 0 L 10 5 L 0 10 z"/></marker></defs>)";
     html += "\n<g class=\"edges\">";
     for (const auto& [source, target] : edges) {
         const auto& from = layout.nodes[source];
@@ -306,7 +312,7 @@ void AppendDag(std::string& html, const Json& story, const Json& nodes) {
         double end_y = to.y + DAG_NODE_HEIGHT / 2;
         double bend = std::max(DAG_LAYER_GAP, end_x - start_x) * DAG_EDGE_BEND;
         html += fmt::format(
-            R"(<path class="edge" data-source="{}" data-target="{}" d="M {:.1f} {:.1f} C {:.1f} {:.1f}, {:.1f} {:.1f}, {:.1f} {:.1f}" marker-end="url(#dag-arrow)"/>)",
+            R"svg(<path class="edge" data-source="{}" data-target="{}" d="M {:.1f} {:.1f} C {:.1f} {:.1f}, {:.1f} {:.1f}, {:.1f} {:.1f}" marker-end="url(#dag-arrow)"/>)svg",
             EscapeHtml(TextField(dag_nodes[source], "name")),
             EscapeHtml(TextField(dag_nodes[target], "name")),
             start_x,
@@ -324,9 +330,10 @@ void AppendDag(std::string& html, const Json& story, const Json& nodes) {
         std::string name = TextField(dag_nodes[index], "name");
         std::string status = TextField(dag_nodes[index], "status");
         auto card = card_of.find(name);
-        std::string open_tag = card == card_of.end()
-                                   ? fmt::format(R"(<g class="dag-node {}">)", StatusClass(status))
-                                   : fmt::format(R"(<a class="dag-node {}" href="#node-{}">)", StatusClass(status), card->second);
+        std::string open_tag =
+            card == card_of.end()
+                ? fmt::format(R"(<g class="dag-node {}">)", StatusClass(status))
+                : fmt::format(R"(<a class="dag-node {}" href="#node-{}">)", StatusClass(status), card->second);
         html += open_tag;
         html += fmt::format(R"(<title>{} ({})</title>)", EscapeHtml(name), EscapeHtml(status));
         html += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.0f}" height="{:.0f}" rx="6"/>)",
@@ -364,27 +371,32 @@ void AppendTimeline(std::string& html, const Json& story, const Json& nodes) {
     for (size_t index = 0; index < nodes.size(); ++index) {
         const Json& node = nodes[index];
         std::string status = TextField(node, "status");
-        html += fmt::format(R"(<div class="timeline-row"><a class="timeline-label" href="#node-{}">{}</a><div class="timeline-track">)",
-                            index,
-                            Text(node, "name"));
+        html += fmt::format(
+            R"(<div class="timeline-row"><a class="timeline-label" href="#node-{}">{}</a><div class="timeline-track">)",
+            index,
+            Text(node, "name"));
         auto started = ParseIsoMilliseconds(TextField(node, "started_at"));
         if (started) {
             int64_t duration = IntegerField(node, "duration_ms").value_or(0);
-            double left = std::clamp(PERCENT * static_cast<double>(*started - *run_start) / static_cast<double>(span), 0.0, PERCENT);
+            double left = std::clamp(
+                PERCENT * static_cast<double>(*started - *run_start) / static_cast<double>(span), 0.0, PERCENT);
             double width = std::clamp(PERCENT * static_cast<double>(duration) / static_cast<double>(span),
                                       TIMELINE_MIN_BAR_PERCENT,
                                       PERCENT - left);
-            html += fmt::format(R"(<div class="timeline-bar {}" style="left:{:.2f}%;width:{:.2f}%" title="{} · {} · {}"></div>)",
-                                StatusClass(status),
-                                left,
-                                std::max(width, 0.0),
-                                Text(node, "name"),
-                                EscapeHtml(status),
-                                EscapeHtml(DurationText(node)));
+            html += fmt::format(
+                R"(<div class="timeline-bar {}" style="left:{:.2f}%;width:{:.2f}%" title="{} · {} · {}"></div>)",
+                StatusClass(status),
+                left,
+                std::max(width, 0.0),
+                Text(node, "name"),
+                EscapeHtml(status),
+                EscapeHtml(DurationText(node)));
         } else {
-            html += fmt::format(R"(<span class="timeline-note">{}</span>)", EscapeHtml(status.empty() ? "not run" : status));
+            html += fmt::format(R"(<span class="timeline-note">{}</span>)",
+                                EscapeHtml(status.empty() ? "not run" : status));
         }
-        html += fmt::format(R"(</div><span class="timeline-duration">{}</span></div>)", EscapeHtml(started ? DurationText(node) : ""));
+        html += fmt::format(R"(</div><span class="timeline-duration">{}</span></div>)",
+                            EscapeHtml(started ? DurationText(node) : ""));
         html += "\n";
     }
     html += "</div>\n</section>\n";
@@ -409,7 +421,9 @@ void AppendSchemaTable(std::string& html, std::string_view title, const Json& sc
     }
     html += "<table class=\"schema\"><thead><tr><th>Column</th><th>Type</th></tr></thead><tbody>";
     for (const auto& column : schema) {
-        html += fmt::format("<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td></tr>", Text(column, "name"), Text(column, "type"));
+        html += fmt::format("<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td></tr>",
+                            Text(column, "name"),
+                            Text(column, "type"));
     }
     html += "</tbody></table></div>";
 }
@@ -459,7 +473,7 @@ void AppendInfoPanel(std::string& html, const Json& node) {
     row("Operation", TextField(node, "operation"));
     row("Started (UTC)", TextField(node, "started_at"), true);
     row("Completed (UTC)", TextField(node, "completed_at"), true);
-    row("Duration", DurationText(node));
+    row("Duration", TextField(node, "started_at").empty() ? MISSING : DurationText(node));
     row("Attempts", FieldText(node, "attempts"));
     row("Rows in", FieldText(node, "rows_in"));
     row("Rows out", FieldText(node, "rows_out"));
@@ -516,7 +530,8 @@ void AppendSample(std::string& html, std::string_view title, const Json& node, s
     const Json& rows = ArrayField(sample, "rows");
     const Json& masked = ArrayField(sample, "masked_columns");
     if (!masked.empty()) {
-        html += fmt::format("<p class=\"masked\">Sensitive: values of {} of {} columns are masked.</p>", masked.size(), columns.size());
+        html += fmt::format(
+            "<p class=\"masked\">Sensitive: values of {} of {} columns are masked.</p>", masked.size(), columns.size());
     }
     html += "<div class=\"sample-scroll\"><table class=\"sample\"><thead><tr>";
     for (const auto& column : columns) {
@@ -578,10 +593,28 @@ void AppendConfigPanel(std::string& html, const Json& node) {
     } else if (found->is_string()) {
         html += "<pre class=\"config\">" + EscapeHtml(found->get<std::string>()) + "</pre>";
     } else {
-        html += "<pre class=\"config\">" + EscapeHtml(found->dump(JSON_INDENT, ' ', false, Json::error_handler_t::replace)) +
-                "</pre>";
+        html += "<pre class=\"config\">" +
+                EscapeHtml(found->dump(JSON_INDENT, ' ', false, Json::error_handler_t::replace)) + "</pre>";
     }
     html += "</section>";
+}
+
+// "read -> write · 1.2 s · rows 100 → 90"; parts that a node did not record are left out.
+std::string NodeMeta(const Json& node) {
+    std::vector<std::string> parts;
+    if (!TextField(node, "operation").empty()) {
+        parts.push_back(TextField(node, "operation"));
+    }
+    if (!TextField(node, "started_at").empty()) {
+        parts.push_back(DurationText(node));
+    }
+    if (IntegerField(node, "rows_in") || IntegerField(node, "rows_out")) {
+        parts.push_back(fmt::format("rows {} → {}", FieldText(node, "rows_in"), FieldText(node, "rows_out")));
+    }
+    if (parts.empty()) {
+        return "not run";
+    }
+    return fmt::format("{}", fmt::join(parts, " · "));
 }
 
 void AppendNodeCard(std::string& html, const Json& node, size_t index) {
@@ -591,15 +624,12 @@ void AppendNodeCard(std::string& html, const Json& node, size_t index) {
                         index,
                         EscapeHtml(status),
                         Text(node, "name"));
-    html += fmt::format(R"(<header><h3 class="node-name">{}</h3><span class="badge {}">{}</span><span class="node-meta">{}</span></header>)",
-                        Text(node, "name"),
-                        StatusClass(status),
-                        EscapeHtml(status),
-                        EscapeHtml(fmt::format("{} · {} · rows {} → {}",
-                                               TextField(node, "operation").empty() ? "no operation" : TextField(node, "operation"),
-                                               DurationText(node),
-                                               FieldText(node, "rows_in"),
-                                               FieldText(node, "rows_out"))));
+    html += fmt::format(
+        R"(<header><h3 class="node-name">{}</h3><span class="badge {}">{}</span><span class="node-meta">{}</span></header>)",
+        Text(node, "name"),
+        StatusClass(status),
+        EscapeHtml(status),
+        EscapeHtml(NodeMeta(node)));
     if (!TextField(node, "description").empty()) {
         html += fmt::format("<p class=\"description\">{}</p>", Text(node, "description"));
     }
@@ -617,7 +647,8 @@ void AppendNodeCard(std::string& html, const Json& node, size_t index) {
         }
         html += "</ul>";
     }
-    html += R"(<nav class="tabs" role="tablist"><button type="button" data-tab="info">Info &amp; Schema</button><button type="button" data-tab="data">Data Preview</button><button type="button" data-tab="sql">SQL Logic</button><button type="button" data-tab="config">Config</button></nav>)";
+    html +=
+        R"(<nav class="tabs" role="tablist"><button type="button" data-tab="info">Info &amp; Schema</button><button type="button" data-tab="data">Data Preview</button><button type="button" data-tab="sql">SQL Logic</button><button type="button" data-tab="config">Config</button></nav>)";
     AppendInfoPanel(html, node);
     AppendDataPanel(html, node);
     AppendSqlPanel(html, node);
@@ -631,10 +662,13 @@ void AppendNodes(std::string& html, const Json& nodes) {
     for (const auto& node : nodes) {
         ++by_status[TextField(node, "status")];
     }
-    html += fmt::format(R"(<div class="filters" role="toolbar"><button type="button" class="active" data-filter="all">All ({})</button>)",
-                        nodes.size());
-    for (const auto& [status, label] : {std::pair{"failed", "Failed"}, std::pair{"skipped", "Skipped"}, std::pair{"success", "Succeeded"}}) {
-        html += fmt::format(R"(<button type="button" data-filter="{}">{} ({})</button>)", status, label, by_status[status]);
+    html += fmt::format(
+        R"(<div class="filters" role="toolbar"><button type="button" class="active" data-filter="all">All ({})</button>)",
+        nodes.size());
+    for (const auto& [status, label] :
+         {std::pair{"failed", "Failed"}, std::pair{"skipped", "Skipped"}, std::pair{"success", "Succeeded"}}) {
+        html +=
+            fmt::format(R"(<button type="button" data-filter="{}">{} ({})</button>)", status, label, by_status[status]);
     }
     html += "</div>\n";
     for (size_t index = 0; index < nodes.size(); ++index) {
@@ -654,10 +688,8 @@ std::string RenderStoryHtml(const Json& story) {
     html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
             "script-src 'unsafe-inline'; img-src data:\">\n";
     html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    html += fmt::format("<title>{} · {} · {}</title>\n",
-                        Text(story, "pipeline"),
-                        EscapeHtml(status),
-                        Text(story, "started_at"));
+    html += fmt::format(
+        "<title>{} · {} · {}</title>\n", Text(story, "pipeline"), EscapeHtml(status), Text(story, "started_at"));
     html += "<style>";
     html += BaseStyleSheet();
     html += StoryStyleSheet();

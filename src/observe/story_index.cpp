@@ -4,10 +4,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include <fmt/format.h>
-
 #include "html_text.hpp"
 #include "story_format.hpp"
+#include <fmt/format.h>
 
 namespace odibi::observe {
 namespace {
@@ -32,25 +31,32 @@ std::string PageStart(const std::string& title) {
     return html;
 }
 
-std::string PageEnd() { return "</main>\n</body>\n</html>\n"; }
+std::string PageEnd() {
+    return "</main>\n</body>\n</html>\n";
+}
 
-std::string OptionalNumber(const std::optional<int64_t>& value) { return value ? FormatCount(*value) : MISSING; }
+std::string OptionalNumber(const std::optional<int64_t>& value) {
+    return value ? FormatCount(*value) : MISSING;
+}
 
-std::string OptionalDuration(const std::optional<int64_t>& value) { return value ? FormatDuration(*value) : MISSING; }
+std::string OptionalDuration(const std::optional<int64_t>& value) {
+    return value ? FormatDuration(*value) : MISSING;
+}
 
 std::string StatusBadge(const std::string& status) {
-    return fmt::format(R"(<span class="badge {}">{}</span>)",
-                       StatusClass(status),
-                       EscapeHtml(status.empty() ? "UNKNOWN" : status));
+    return fmt::format(
+        R"(<span class="badge {}">{}</span>)", StatusClass(status), EscapeHtml(status.empty() ? "UNKNOWN" : status));
 }
 
 std::string StoryLinks(const StoryEntry& entry, const std::string& base_directory) {
     std::vector<std::string> links;
     if (!entry.html_path.empty()) {
-        links.push_back(fmt::format(R"(<a href="{}">report</a>)", EscapeHtml(RelativeHref(entry.html_path, base_directory))));
+        links.push_back(
+            fmt::format(R"(<a href="{}">report</a>)", EscapeHtml(RelativeHref(entry.html_path, base_directory))));
     }
     if (!entry.json_path.empty()) {
-        links.push_back(fmt::format(R"(<a href="{}">json</a>)", EscapeHtml(RelativeHref(entry.json_path, base_directory))));
+        links.push_back(
+            fmt::format(R"(<a href="{}">json</a>)", EscapeHtml(RelativeHref(entry.json_path, base_directory))));
     }
     return fmt::format("{}", fmt::join(links, " · "));
 }
@@ -58,8 +64,8 @@ std::string StoryLinks(const StoryEntry& entry, const std::string& base_director
 } // namespace
 
 std::string RelativeHref(const std::string& path, const std::string& base_directory) {
-    std::filesystem::path relative =
-        std::filesystem::path(path).lexically_normal().lexically_relative(std::filesystem::path(base_directory).lexically_normal());
+    std::filesystem::path relative = std::filesystem::path(path).lexically_normal().lexically_relative(
+        std::filesystem::path(base_directory).lexically_normal());
     std::vector<std::string> segments;
     for (const auto& segment : relative) {
         segments.push_back(EncodePathSegment(segment.string()));
@@ -79,18 +85,20 @@ std::string RenderPipelineIndexHtml(const std::string& pipeline,
                         entries.size(),
                         entries.size() == 1 ? "" : "s");
     html += "<table class=\"runs\">\n<thead><tr><th>Started (UTC)</th><th>Status</th><th class=\"number\">Duration</th>"
-            "<th class=\"number\">Nodes</th><th class=\"number\">Failed</th><th>Run id</th><th>Story</th></tr></thead>\n<tbody>\n";
+            "<th class=\"number\">Nodes</th><th class=\"number\">Failed</th><th>Run "
+            "id</th><th>Story</th></tr></thead>\n<tbody>\n";
     for (size_t index = 0; index < shown; ++index) {
         const StoryEntry& entry = entries[index];
-        html += fmt::format("<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"number\">{}</td><td class=\"number\">{}</td>"
-                            "<td class=\"number\">{}</td><td class=\"mono\">{}</td><td>{}</td></tr>\n",
-                            EscapeHtml(entry.started_at.empty() ? MISSING : entry.started_at),
-                            StatusBadge(entry.status),
-                            EscapeHtml(OptionalDuration(entry.duration_ms)),
-                            EscapeHtml(OptionalNumber(entry.nodes_total)),
-                            EscapeHtml(OptionalNumber(entry.nodes_failed)),
-                            EscapeHtml(entry.run_id),
-                            StoryLinks(entry, pipeline_directory));
+        html += fmt::format(
+            "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"number\">{}</td><td class=\"number\">{}</td>"
+            "<td class=\"number\">{}</td><td class=\"mono\">{}</td><td>{}</td></tr>\n",
+            EscapeHtml(entry.started_at.empty() ? MISSING : entry.started_at),
+            StatusBadge(entry.status),
+            EscapeHtml(OptionalDuration(entry.duration_ms)),
+            EscapeHtml(OptionalNumber(entry.nodes_total)),
+            EscapeHtml(OptionalNumber(entry.nodes_failed)),
+            EscapeHtml(entry.run_id),
+            StoryLinks(entry, pipeline_directory));
     }
     html += "</tbody>\n</table>\n";
     html += PageEnd();
@@ -106,18 +114,20 @@ std::string RenderRootIndexHtml(const std::vector<PipelineStorySummary>& pipelin
         return html;
     }
     html += "<table class=\"pipelines\">\n<thead><tr><th>Pipeline</th><th>Latest run (UTC)</th><th>Status</th>"
-            "<th class=\"number\">Duration</th><th class=\"number\">Runs stored</th><th>Latest story</th></tr></thead>\n<tbody>\n";
+            "<th class=\"number\">Duration</th><th class=\"number\">Runs stored</th><th>Latest "
+            "story</th></tr></thead>\n<tbody>\n";
     for (const auto& summary : pipelines) {
         std::string index_href = EncodePathSegment(summary.directory) + "/index.html";
-        html += fmt::format("<tr><td><a href=\"{}\">{}</a></td><td class=\"mono\">{}</td><td>{}</td><td class=\"number\">{}</td>"
-                            "<td class=\"number\">{}</td><td>{}</td></tr>\n",
-                            EscapeHtml(index_href),
-                            EscapeHtml(summary.pipeline),
-                            EscapeHtml(summary.latest.started_at.empty() ? MISSING : summary.latest.started_at),
-                            StatusBadge(summary.latest.status),
-                            EscapeHtml(OptionalDuration(summary.latest.duration_ms)),
-                            summary.run_count,
-                            StoryLinks(summary.latest, stories_root));
+        html += fmt::format(
+            "<tr><td><a href=\"{}\">{}</a></td><td class=\"mono\">{}</td><td>{}</td><td class=\"number\">{}</td>"
+            "<td class=\"number\">{}</td><td>{}</td></tr>\n",
+            EscapeHtml(index_href),
+            EscapeHtml(summary.pipeline),
+            EscapeHtml(summary.latest.started_at.empty() ? MISSING : summary.latest.started_at),
+            StatusBadge(summary.latest.status),
+            EscapeHtml(OptionalDuration(summary.latest.duration_ms)),
+            summary.run_count,
+            StoryLinks(summary.latest, stories_root));
     }
     html += "</tbody>\n</table>\n";
     html += PageEnd();

@@ -4,10 +4,11 @@
 #include <set>
 #include <unordered_set>
 
+#include "story_format.hpp"
+
 #include "odibi/common/log.hpp"
 #include "odibi/common/strings.hpp"
 #include "odibi/observe/story.hpp"
-#include "story_format.hpp"
 
 namespace odibi::observe {
 namespace {
@@ -18,7 +19,9 @@ constexpr const char* MASKED_VALUE = "***";
 constexpr double PERCENT = 100.0;
 constexpr double ONE_DECIMAL = 10.0;
 
-double RoundToOneDecimal(double value) { return std::round(value * ONE_DECIMAL) / ONE_DECIMAL; }
+double RoundToOneDecimal(double value) {
+    return std::round(value * ONE_DECIMAL) / ONE_DECIMAL;
+}
 
 Json TimeOrNull(TimePoint time) {
     if (time.time_since_epoch().count() == 0) {
@@ -206,10 +209,10 @@ Json NodeJson(const execute::NodeResult& node, const StoryOptions& options) {
     if (node.rows_in && node.rows_out) {
         int64_t change = *node.rows_out - *node.rows_in;
         json["rows_change"] = change;
-        json["rows_change_pct"] = *node.rows_in == 0
-                                      ? Json(nullptr)
-                                      : Json(RoundToOneDecimal(PERCENT * static_cast<double>(change) /
-                                                               static_cast<double>(*node.rows_in)));
+        json["rows_change_pct"] =
+            *node.rows_in == 0
+                ? Json(nullptr)
+                : Json(RoundToOneDecimal(PERCENT * static_cast<double>(change) / static_cast<double>(*node.rows_in)));
     } else {
         json["rows_change"] = nullptr;
         json["rows_change_pct"] = nullptr;

@@ -3,10 +3,10 @@
 
 #include <array>
 
-#include <fmt/format.h>
-
 #include "catalog_text.hpp"
 #include "catalog_time.hpp"
+#include <fmt/format.h>
+
 #include "odibi/common/strings.hpp"
 
 namespace odibi::state {
@@ -15,17 +15,28 @@ namespace {
 using enum OnConflict;
 
 constexpr std::array PIPELINE_RUN_BEGIN_COLUMNS = {
-    UpsertColumn{"run_id", REPLACE},          UpsertColumn{"project", REPLACE},
-    UpsertColumn{"pipeline_name", REPLACE},   UpsertColumn{"owner", REPLACE},
-    UpsertColumn{"layer", REPLACE},           UpsertColumn{"run_start_at", REPLACE},
-    UpsertColumn{"run_end_at", REPLACE},      UpsertColumn{"duration_ms", REPLACE},
-    UpsertColumn{"status", REPLACE},          UpsertColumn{"nodes_total", REPLACE},
-    UpsertColumn{"nodes_succeeded", REPLACE}, UpsertColumn{"nodes_failed", REPLACE},
-    UpsertColumn{"nodes_skipped", REPLACE},   UpsertColumn{"rows_processed", REPLACE},
-    UpsertColumn{"error_summary", REPLACE},   UpsertColumn{"terminal_nodes", REPLACE},
-    UpsertColumn{"environment", REPLACE},     UpsertColumn{"host", REPLACE},
-    UpsertColumn{"pid", REPLACE},             UpsertColumn{"heartbeat_at", REPLACE},
-    UpsertColumn{"story_path", REPLACE},      UpsertColumn{"created_at", KEEP},
+    UpsertColumn{"run_id", REPLACE},
+    UpsertColumn{"project", REPLACE},
+    UpsertColumn{"pipeline_name", REPLACE},
+    UpsertColumn{"owner", REPLACE},
+    UpsertColumn{"layer", REPLACE},
+    UpsertColumn{"run_start_at", REPLACE},
+    UpsertColumn{"run_end_at", REPLACE},
+    UpsertColumn{"duration_ms", REPLACE},
+    UpsertColumn{"status", REPLACE},
+    UpsertColumn{"nodes_total", REPLACE},
+    UpsertColumn{"nodes_succeeded", REPLACE},
+    UpsertColumn{"nodes_failed", REPLACE},
+    UpsertColumn{"nodes_skipped", REPLACE},
+    UpsertColumn{"rows_processed", REPLACE},
+    UpsertColumn{"error_summary", REPLACE},
+    UpsertColumn{"terminal_nodes", REPLACE},
+    UpsertColumn{"environment", REPLACE},
+    UpsertColumn{"host", REPLACE},
+    UpsertColumn{"pid", REPLACE},
+    UpsertColumn{"heartbeat_at", REPLACE},
+    UpsertColumn{"story_path", REPLACE},
+    UpsertColumn{"created_at", KEEP},
 };
 
 // A finishing run overwrites its outcome; what only the start knew (owner, host, pid...) survives a
@@ -145,7 +156,9 @@ void AppendLimit(std::string& sql, int limit) {
     }
 }
 
-bool HasDays(const RunQuery& query) { return query.days.has_value() && *query.days > 0; }
+bool HasDays(const RunQuery& query) {
+    return query.days.has_value() && *query.days > 0;
+}
 
 } // namespace
 
@@ -175,14 +188,30 @@ std::string UpsertSql(std::string_view table, std::span<const UpsertColumn> colu
                        Join(assignments, ", "));
 }
 
-std::span<const UpsertColumn> PipelineRunBeginColumns() { return PIPELINE_RUN_BEGIN_COLUMNS; }
-std::span<const UpsertColumn> PipelineRunFinishColumns() { return PIPELINE_RUN_FINISH_COLUMNS; }
-std::span<const UpsertColumn> RunColumns() { return RUN_COLUMNS; }
-std::span<const UpsertColumn> NodeRunColumns() { return NODE_RUN_COLUMNS; }
-std::span<const UpsertColumn> FailureColumns() { return FAILURE_COLUMNS; }
-std::span<const UpsertColumn> OutputColumns() { return OUTPUT_COLUMNS; }
-std::span<const UpsertColumn> StateColumns() { return STATE_COLUMNS; }
-std::span<const UpsertColumn> TableColumns() { return TABLE_COLUMNS; }
+std::span<const UpsertColumn> PipelineRunBeginColumns() {
+    return PIPELINE_RUN_BEGIN_COLUMNS;
+}
+std::span<const UpsertColumn> PipelineRunFinishColumns() {
+    return PIPELINE_RUN_FINISH_COLUMNS;
+}
+std::span<const UpsertColumn> RunColumns() {
+    return RUN_COLUMNS;
+}
+std::span<const UpsertColumn> NodeRunColumns() {
+    return NODE_RUN_COLUMNS;
+}
+std::span<const UpsertColumn> FailureColumns() {
+    return FAILURE_COLUMNS;
+}
+std::span<const UpsertColumn> OutputColumns() {
+    return OUTPUT_COLUMNS;
+}
+std::span<const UpsertColumn> StateColumns() {
+    return STATE_COLUMNS;
+}
+std::span<const UpsertColumn> TableColumns() {
+    return TABLE_COLUMNS;
+}
 
 std::string LastPipelineRunSql(bool with_status) {
     std::vector<std::string> conditions = {"pipeline_name = ?"};
@@ -205,13 +234,21 @@ std::string InsertSchemaSql() {
            "run_id, columns_added, columns_removed, columns_type_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 }
 
-std::string OutputByKeySql() { return std::string(SELECT_OUTPUTS) + " WHERE pipeline_name = ? AND node_name = ?"; }
+std::string OutputByKeySql() {
+    return std::string(SELECT_OUTPUTS) + " WHERE pipeline_name = ? AND node_name = ?";
+}
 
-std::string StateByKeySql() { return std::string(SELECT_STATE) + " WHERE key = ?"; }
+std::string StateByKeySql() {
+    return std::string(SELECT_STATE) + " WHERE key = ?";
+}
 
-std::string DeleteStateSql() { return "DELETE FROM meta_state WHERE key = ?"; }
+std::string DeleteStateSql() {
+    return "DELETE FROM meta_state WHERE key = ?";
+}
 
-std::string ListStateSql() { return std::string(SELECT_STATE) + " ORDER BY key"; }
+std::string ListStateSql() {
+    return std::string(SELECT_STATE) + " ORDER BY key";
+}
 
 std::string RunningRunsOfHostSql() {
     return std::string(SELECT_PIPELINE_RUNS) + " WHERE status = 'RUNNING' AND host = ? ORDER BY run_start_at";

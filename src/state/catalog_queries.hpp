@@ -26,9 +26,8 @@ struct UpsertColumn {
 };
 
 /// INSERT INTO table (columns) VALUES (?, ...) ON CONFLICT (conflict_key) DO UPDATE SET ...
-[[nodiscard]] std::string UpsertSql(std::string_view table,
-                                    std::span<const UpsertColumn> columns,
-                                    std::string_view conflict_key);
+[[nodiscard]] std::string
+UpsertSql(std::string_view table, std::span<const UpsertColumn> columns, std::string_view conflict_key);
 
 /// A query and its text parameters, in order.
 struct BoundQuery {

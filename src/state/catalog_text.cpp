@@ -34,6 +34,8 @@ std::string RedactForCatalog(std::string_view text, size_t max_characters) {
     return TruncateCharacters(SecretRegistry::Redact(text), max_characters);
 }
 
-std::string NormalizeStatus(std::string_view status) { return ToUpper(Trim(status)); }
+std::string NormalizeStatus(std::string_view status) {
+    return ToUpper(Trim(status));
+}
 
 } // namespace odibi::state

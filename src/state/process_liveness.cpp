@@ -9,7 +9,9 @@
 
 namespace odibi::state {
 
-int64_t CurrentProcessId() { return static_cast<int64_t>(::getpid()); }
+int64_t CurrentProcessId() {
+    return static_cast<int64_t>(::getpid());
+}
 
 bool IsProcessGone(int64_t pid) {
     // kill(0, ...) and kill(-n, ...) address process groups, not a process: never probe those.

@@ -5,9 +5,42 @@
 
 namespace odibi::transform {
 
-BuiltinTransformer::BuiltinTransformer(TransformerInfo info, config::Json example_params)
-    : info_(std::move(info)), example_params_(std::move(example_params)) {
+BuiltinTransformer::BuiltinTransformer(std::string name,
+                                       std::string category,
+                                       std::string description,
+                                       std::vector<ParamSpec> params,
+                                       config::Json example_params)
+    : example_params_(std::move(example_params)) {
+    info_.name = std::move(name);
+    info_.category = std::move(category);
+    info_.description = std::move(description);
+    info_.params = std::move(params);
     info_.example_yaml = ExampleStepYaml(info_.name, example_params_);
+}
+
+ParamSpec
+RequiredParam(std::string name, std::string type, std::string description, std::vector<std::string> allowed_values) {
+    ParamSpec spec;
+    spec.name = std::move(name);
+    spec.type = std::move(type);
+    spec.required = true;
+    spec.description = std::move(description);
+    spec.allowed_values = std::move(allowed_values);
+    return spec;
+}
+
+ParamSpec OptionalParam(std::string name,
+                        std::string type,
+                        std::string default_value,
+                        std::string description,
+                        std::vector<std::string> allowed_values) {
+    ParamSpec spec;
+    spec.name = std::move(name);
+    spec.type = std::move(type);
+    spec.default_value = std::move(default_value);
+    spec.description = std::move(description);
+    spec.allowed_values = std::move(allowed_values);
+    return spec;
 }
 
 std::string BuiltinTransformer::CompileSql(const config::Json& params, const TransformInput& input) const {
@@ -19,6 +52,18 @@ std::string BuiltinTransformer::CompileSql(const config::Json& params, const Tra
 void BuiltinTransformer::CheckParams(const config::Json& params) const {
     ParamReader reader(info_, params);
     Check(reader);
+}
+
+std::string SelectReplacing(const RelationColumns& columns,
+                            const std::vector<std::string>& replacements,
+                            const std::string& relation) {
+    std::vector<std::string> select;
+    for (size_t index = 0; index < columns.Columns().size(); ++index) {
+        std::string quoted = engine::QuoteIdentifier(columns.Columns()[index].name);
+        bool replaced = index < replacements.size() && !replacements[index].empty();
+        select.push_back(replaced ? replacements[index] + " AS " + quoted : quoted);
+    }
+    return "SELECT " + Join(select, ", ") + " FROM " + relation;
 }
 
 } // namespace odibi::transform

@@ -1,14 +1,16 @@
 // The base of every built-in transformer: spec-checked params, a generated example, SQL compilation.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
+
+#include "param_reader.hpp"
+#include "relation_columns.hpp"
 
 #include "odibi/common/strings.hpp"
 #include "odibi/engine/sql.hpp"
 #include "odibi/transform/transformer.hpp"
-#include "param_reader.hpp"
-#include "relation_columns.hpp"
 
 namespace odibi::transform {
 
@@ -17,7 +19,11 @@ namespace odibi::transform {
 /// info.example_yaml so that the shown example is exactly the one the tests run.
 class BuiltinTransformer : public Transformer {
 public:
-    BuiltinTransformer(TransformerInfo info, config::Json example_params);
+    BuiltinTransformer(std::string name,
+                       std::string category,
+                       std::string description,
+                       std::vector<ParamSpec> params,
+                       config::Json example_params);
 
     [[nodiscard]] const TransformerInfo& Info() const final { return info_; }
     [[nodiscard]] std::string CompileSql(const config::Json& params, const TransformInput& input) const final;
@@ -37,10 +43,29 @@ private:
     config::Json example_params_;
 };
 
+/// A required param; `allowed_values` lists the values of an enumerated param.
+[[nodiscard]] ParamSpec RequiredParam(std::string name,
+                                      std::string type,
+                                      std::string description,
+                                      std::vector<std::string> allowed_values = {});
+/// An optional param with its default as text ("" when absent means "not set").
+[[nodiscard]] ParamSpec OptionalParam(std::string name,
+                                      std::string type,
+                                      std::string default_value,
+                                      std::string description,
+                                      std::vector<std::string> allowed_values = {});
+
+/// "SELECT <columns> FROM <relation>" where each input column is kept, or replaced in place by
+/// `replacements[i] AS <column>` when that entry is not empty.
+[[nodiscard]] std::string SelectReplacing(const RelationColumns& columns,
+                                          const std::vector<std::string>& replacements,
+                                          const std::string& relation);
+
 /// The factories of the built-in transformers, one per file under transformers/.
 std::unique_ptr<Transformer> MakeAddPrefixTransformer();
 std::unique_ptr<Transformer> MakeAddSuffixTransformer();
 std::unique_ptr<Transformer> MakeAggregateTransformer();
+std::unique_ptr<Transformer> MakeApplyMappingTransformer();
 std::unique_ptr<Transformer> MakeCaseWhenTransformer();
 std::unique_ptr<Transformer> MakeCastColumnsTransformer();
 std::unique_ptr<Transformer> MakeCleanTextTransformer();
@@ -52,8 +77,10 @@ std::unique_ptr<Transformer> MakeDateDiffTransformer();
 std::unique_ptr<Transformer> MakeDateTruncTransformer();
 std::unique_ptr<Transformer> MakeDeduplicateTransformer();
 std::unique_ptr<Transformer> MakeDeriveColumnsTransformer();
+std::unique_ptr<Transformer> MakeDictBasedMappingTransformer();
 std::unique_ptr<Transformer> MakeDistinctTransformer();
 std::unique_ptr<Transformer> MakeDropColumnsTransformer();
+std::unique_ptr<Transformer> MakeExplodeListColumnTransformer();
 std::unique_ptr<Transformer> MakeExtractDatePartsTransformer();
 std::unique_ptr<Transformer> MakeFillNullsTransformer();
 std::unique_ptr<Transformer> MakeFilterRowsTransformer();
@@ -64,6 +91,7 @@ std::unique_ptr<Transformer> MakeJoinTransformer();
 std::unique_ptr<Transformer> MakeLimitTransformer();
 std::unique_ptr<Transformer> MakeNormalizeColumnNamesTransformer();
 std::unique_ptr<Transformer> MakeNormalizeSchemaTransformer();
+std::unique_ptr<Transformer> MakeParseJsonTransformer();
 std::unique_ptr<Transformer> MakePivotTransformer();
 std::unique_ptr<Transformer> MakeRegexReplaceTransformer();
 std::unique_ptr<Transformer> MakeRenameColumnsTransformer();
@@ -71,10 +99,12 @@ std::unique_ptr<Transformer> MakeReplaceValuesTransformer();
 std::unique_ptr<Transformer> MakeRowNumberTransformer();
 std::unique_ptr<Transformer> MakeSampleTransformer();
 std::unique_ptr<Transformer> MakeSelectColumnsTransformer();
+std::unique_ptr<Transformer> MakeSessionizeTransformer();
 std::unique_ptr<Transformer> MakeSortTransformer();
 std::unique_ptr<Transformer> MakeSplitPartTransformer();
 std::unique_ptr<Transformer> MakeTrimWhitespaceTransformer();
 std::unique_ptr<Transformer> MakeUnionTransformer();
+std::unique_ptr<Transformer> MakeUnpackStructTransformer();
 std::unique_ptr<Transformer> MakeUnpivotTransformer();
 std::unique_ptr<Transformer> MakeValidateAndFlagTransformer();
 std::unique_ptr<Transformer> MakeWindowCalculationTransformer();

@@ -47,6 +47,12 @@ void RegisterBuiltinTransformers(TransformerRegistry& registry) {
     registry.Register(MakeGenerateNumericKeyTransformer());
     registry.Register(MakeValidateAndFlagTransformer());
     registry.Register(MakeWindowCalculationTransformer());
+    registry.Register(MakeExplodeListColumnTransformer());
+    registry.Register(MakeDictBasedMappingTransformer());
+    registry.Register(MakeUnpackStructTransformer());
+    registry.Register(MakeParseJsonTransformer());
+    registry.Register(MakeSessionizeTransformer());
+    registry.Register(MakeApplyMappingTransformer());
 }
 
 } // namespace odibi::transform

@@ -10,8 +10,8 @@ namespace odibi::transform {
 namespace {
 
 bool IsPlainWord(const std::string& text) {
-    constexpr std::array<std::string_view, 10> RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n",
-                                                           "~"};
+    constexpr std::array<std::string_view, 10> RESERVED = {
+        "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"};
     if (text.empty()) {
         return false;
     }

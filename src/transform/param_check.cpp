@@ -1,10 +1,10 @@
 // Spec checks for transformer params: the wording of every param error lives here.
 #include "param_check.hpp"
 
+#include "param_types.hpp"
 #include <fmt/format.h>
 
 #include "odibi/common/strings.hpp"
-#include "param_types.hpp"
 
 namespace odibi::transform {
 namespace {
@@ -83,12 +83,11 @@ std::vector<ParamProblem> CheckParamsAgainstSpec(const TransformerInfo& info, co
             continue;
         }
         for (const auto& bad_value : DisallowedValues(*value, spec)) {
-            ParamProblem problem{spec.name,
-                                 fmt::format("invalid value \"{}\" for param \"{}\" of transformer \"{}\"",
-                                             bad_value,
-                                             spec.name,
-                                             info.name),
-                                 {}};
+            ParamProblem problem{
+                spec.name,
+                fmt::format(
+                    "invalid value \"{}\" for param \"{}\" of transformer \"{}\"", bad_value, spec.name, info.name),
+                {}};
             std::string hint = DidYouMean(bad_value, spec.allowed_values);
             if (!hint.empty()) {
                 problem.suggestions.push_back(hint);
@@ -103,9 +102,8 @@ std::vector<ParamProblem> CheckParamsAgainstSpec(const TransformerInfo& info, co
             if (info.TryGetParam(item.key()) != nullptr) {
                 continue;
             }
-            ParamProblem problem{item.key(),
-                                 fmt::format("unknown param \"{}\" of transformer \"{}\"", item.key(), info.name),
-                                 {}};
+            ParamProblem problem{
+                item.key(), fmt::format("unknown param \"{}\" of transformer \"{}\"", item.key(), info.name), {}};
             std::string hint = DidYouMean(item.key(), names);
             if (!hint.empty()) {
                 problem.suggestions.push_back(hint);

@@ -1,11 +1,11 @@
 // ParamReader: spec-checked, typed reads of transformer params with the spec's defaults.
 #include "param_reader.hpp"
 
+#include "param_check.hpp"
+#include "param_types.hpp"
 #include <fmt/format.h>
 
 #include "odibi/common/strings.hpp"
-#include "param_check.hpp"
-#include "param_types.hpp"
 
 namespace odibi::transform {
 
@@ -19,9 +19,8 @@ ParamReader::ParamReader(const TransformerInfo& info, const config::Json& params
 const ParamSpec& ParamReader::Spec(std::string_view name) const {
     const ParamSpec* spec = info_.TryGetParam(std::string(name));
     if (spec == nullptr) {
-        throw InternalError(fmt::format("transformer \"{}\" reads param \"{}\" that its spec does not declare",
-                                        info_.name,
-                                        name));
+        throw InternalError(
+            fmt::format("transformer \"{}\" reads param \"{}\" that its spec does not declare", info_.name, name));
     }
     return *spec;
 }
@@ -41,9 +40,8 @@ const config::Json* ParamReader::TryGet(std::string_view name) const {
 const std::string& ParamReader::RequiredDefault(std::string_view name) const {
     const ParamSpec& spec = Spec(name);
     if (spec.default_value.empty()) {
-        throw InternalError(fmt::format("param \"{}\" of transformer \"{}\" is absent and has no default",
-                                        name,
-                                        info_.name));
+        throw InternalError(
+            fmt::format("param \"{}\" of transformer \"{}\" is absent and has no default", name, info_.name));
     }
     return spec.default_value;
 }
@@ -74,7 +72,9 @@ std::string ParamReader::GetSql(std::string_view name) const {
     return value ? *value : Spec(name).default_value;
 }
 
-std::string ParamReader::GetEnum(std::string_view name) const { return ToLower(GetString(name)); }
+std::string ParamReader::GetEnum(std::string_view name) const {
+    return ToLower(GetString(name));
+}
 
 std::optional<int64_t> ParamReader::TryGetInt(std::string_view name) const {
     const config::Json* value = TryGet(name);

@@ -31,7 +31,9 @@ std::vector<std::string_view> SplitAlternatives(std::string_view type) {
     return alternatives;
 }
 
-bool IsScalar(const config::Json& value) { return value.is_string() || value.is_number() || value.is_boolean(); }
+bool IsScalar(const config::Json& value) {
+    return value.is_string() || value.is_number() || value.is_boolean();
+}
 
 bool MatchesSingleType(const config::Json& value, std::string_view type) {
     constexpr std::string_view LIST_PREFIX = "list[";

@@ -1,6 +1,8 @@
 // Describing relations and resolving user-written column and dataset names with did-you-mean.
 #include "relation_columns.hpp"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "odibi/common/strings.hpp"
@@ -23,7 +25,9 @@ std::vector<std::string> VisibleRelationNames(engine::Connection& connection) {
 
 } // namespace
 
-bool SameColumnName(std::string_view left, std::string_view right) { return ToLower(left) == ToLower(right); }
+bool SameColumnName(std::string_view left, std::string_view right) {
+    return ToLower(left) == ToLower(right);
+}
 
 RelationColumns RelationColumns::OfInput(const TransformInput& input) {
     return RelationColumns(input.connection.Describe(input.relation));
@@ -106,6 +110,22 @@ std::vector<std::string> RelationColumns::ResolveAll(const std::vector<std::stri
         resolved.push_back(Resolve(name, params, param, what));
     }
     return resolved;
+}
+
+void EnsureDistinctColumnNames(const std::vector<std::string>& names,
+                               const ParamReader& params,
+                               std::string_view param) {
+    std::map<std::string, std::string> seen; // lower-cased name -> the name as written
+    for (const auto& name : names) {
+        auto [position, inserted] = seen.emplace(ToLower(name), name);
+        if (!inserted) {
+            throw params.Invalid(
+                param,
+                fmt::format("the result would have two columns named \"{}\"{}",
+                            name,
+                            position->second == name ? "" : fmt::format(" and \"{}\"", position->second)));
+        }
+    }
 }
 
 std::string ColumnOrExpression(const std::string& item, const RelationColumns& columns) {

@@ -6,8 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "odibi/engine/database.hpp"
 #include "param_reader.hpp"
+
+#include "odibi/engine/database.hpp"
 
 namespace odibi::transform {
 
@@ -50,6 +51,12 @@ private:
 
 /// True when two column names refer to the same column in DuckDB (case-insensitive).
 [[nodiscard]] bool SameColumnName(std::string_view left, std::string_view right);
+
+/// Throws INVALID_TRANSFORMER_PARAMS (about `param`) when two output columns would share a name:
+/// DuckDB compares names case-insensitively and would silently rename the second to "<name>_1".
+void EnsureDistinctColumnNames(const std::vector<std::string>& names,
+                               const ParamReader& params,
+                               std::string_view param);
 
 /// An ORDER BY / PARTITION BY item that may be a column name or a SQL expression: a name of an
 /// input column is quoted, anything else ("amount DESC", "lower(name)") is kept as written SQL.

@@ -87,16 +87,10 @@ const std::vector<std::string>& TransformerRegistry::PlannedNames() {
             "cross_check",
             "detect_deletes",
             // advanced transformers not built yet
-            "apply_mapping",
-            "dict_based_mapping",
-            "explode_list_column",
             "flatten_struct",
             "geocode",
             "normalize_json",
-            "parse_json",
-            "sessionize",
             "split_events_by_period",
-            "unpack_struct",
             // domain transformers
             "detect_sequential_phases",
             "fluid_properties",

@@ -1,6 +1,7 @@
 // ValidateParams: every problem with a step's params as diagnostics that point into the YAML.
-#include "odibi/transform/transformer.hpp"
 #include "param_check.hpp"
+
+#include "odibi/transform/transformer.hpp"
 
 namespace odibi::transform {
 namespace {

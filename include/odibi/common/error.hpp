@@ -60,6 +60,7 @@ enum class ErrorCode : uint16_t {
     UNKNOWN_FORMAT = 403,
     INVALID_FORMAT_OPTION = 404,
     MISSING_WRITE_KEYS = 405,
+    UNKNOWN_WRITE_COLUMN = 406,
     // io: add new codes above this line
     // state and catalog (5xx)
     CATALOG_ERROR = 500,

@@ -64,7 +64,7 @@ struct ReadConfig {
     Json time_travel;                    ///< null when absent
     bool streaming = false;
     Json extra = Json::object(); ///< recognised keys of later features (schema_ddl)
-    std::string config_path; ///< "pipelines[0].nodes[1].read"
+    std::string config_path;     ///< "pipelines[0].nodes[1].read"
 };
 
 enum class WriteMode : uint8_t { OVERWRITE, APPEND, UPSERT, APPEND_ONCE, MERGE };
@@ -86,7 +86,7 @@ enum class StepKind : uint8_t { SQL, SQL_FILE, FUNCTION, OPERATION };
 
 struct TransformStep {
     StepKind kind = StepKind::SQL;
-    std::string text;   ///< SQL text, absolute sql_file path, or function/operation name
+    std::string text; ///< SQL text, absolute sql_file path, or function/operation name
     Json params = Json::object();
     std::string config_path; ///< "pipelines[0].nodes[1].transform.steps[2]"
 };
@@ -132,17 +132,17 @@ struct NodeConfig {
     bool cache = false;
     std::optional<std::string> log_level;
     ErrorStrategy on_error = ErrorStrategy::FAIL_LATER;
-    std::optional<RetryConfig> retry; ///< node override; the project's otherwise
-    Json validation;                  ///< null when absent (typed by the data-quality feature)
-    Json contracts;                   ///< null when absent
-    Json sensitive;                   ///< false, true, or a list of column names
-    Json privacy;                     ///< null when absent
-    Json schema_policy;               ///< null when absent
+    std::optional<RetryConfig> retry;        ///< never set from YAML (no node-level retry: in Odibi)
+    Json validation;                         ///< null when absent (typed by the data-quality feature)
+    Json contracts;                          ///< null when absent
+    Json sensitive;                          ///< false, true, or a list of column names
+    Json privacy;                            ///< null when absent
+    Json schema_policy;                      ///< null when absent
     std::optional<std::string> materialized; ///< table | view | incremental
     bool streaming = false;
     std::optional<std::string> explanation_file; ///< absolute path; its contents are in `explanation`
-    std::string source_file;          ///< YAML file that defined the node (for relative sql_file)
-    std::string config_path;          ///< "pipelines[0].nodes[2]"
+    std::string source_file;                     ///< YAML file that defined the node (for relative sql_file)
+    std::string config_path;                     ///< "pipelines[0].nodes[2]"
 };
 
 struct PipelineConfig {
@@ -211,12 +211,12 @@ struct ProjectConfig {
     LoggingConfig logging;
     PerformanceConfig performance;
     Json vars = Json::object();
-    Json alerts = Json::array(); ///< kept as written (alerts are a later feature)
-    Json lineage;                ///< null when absent
-    Json semantic;               ///< null when absent
-    std::vector<std::string> environments; ///< names defined under `environments:`
-    std::string config_file; ///< absolute path of the root YAML file
-    std::string config_dir;  ///< its directory: the base of relative paths
+    Json alerts = Json::array();            ///< kept as written (alerts are a later feature)
+    Json lineage;                           ///< null when absent
+    Json semantic;                          ///< null when absent
+    std::vector<std::string> environments;  ///< names defined under `environments:`
+    std::string config_file;                ///< absolute path of the root YAML file
+    std::string config_dir;                 ///< its directory: the base of relative paths
     std::optional<std::string> environment; ///< --env NAME
     LocationIndex locations;
 
@@ -228,9 +228,9 @@ struct ProjectConfig {
 
 /// How the CLI asks for a project to be loaded.
 struct LoadOptions {
-    std::optional<std::string> environment;    ///< --env NAME
+    std::optional<std::string> environment;     ///< --env NAME
     std::optional<std::string> engine_override; ///< --engine duckdb (lets `engine: spark` projects run)
-    std::optional<TimePoint> now;                ///< "now" for ${date:...}; the clock when absent
+    std::optional<TimePoint> now;               ///< "now" for ${date:...}; the clock when absent
 };
 
 /// The loaded project plus every warning/info collected on the way (errors are thrown together as
@@ -240,10 +240,21 @@ struct LoadResult {
     DiagnosticList diagnostics; ///< warnings and info lines only
 };
 
+/// LoadProject without the throw: every diagnostic (errors included) is returned together with the
+/// project as far as it could be built, so that later checks (graph, transformers) can add their
+/// problems to the same report. `validated` is false when loading stopped before strict validation
+/// (unreadable file, YAML syntax, imports, environment variables, --env, recipes): `project` is then empty.
+struct CollectedLoad {
+    ProjectConfig project;
+    DiagnosticList diagnostics; ///< errors, warnings and info, in file order
+    bool validated = false;
+};
+
 /// Loads `path` as §0 of the YAML reference describes: .env, ${VAR}, imports, --env, ${vars.x},
 /// ${date:...}, recipes, then strict validation. All errors of the file are collected and thrown
 /// together as DiagnosticsError; each names file:line:col and the dotted path.
 [[nodiscard]] LoadResult LoadProject(const std::string& path, const LoadOptions& options = {});
+[[nodiscard]] CollectedLoad LoadProjectCollecting(const std::string& path, const LoadOptions& options = {});
 
 /// String tables (one per enum), used for YAML parsing, JSON output and suggestions.
 [[nodiscard]] std::string WriteModeName(WriteMode mode);

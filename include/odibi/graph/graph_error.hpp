@@ -60,9 +60,8 @@ struct GraphError {
     /// SELECTION_NOT_FOUND: a lookup of a pipeline that the plan does not hold.
     static Error PipelineNotInPlan(std::string_view name, const std::vector<std::string>& pipeline_names);
     /// UNKNOWN_NODE: a lookup of a node that a planned pipeline does not have.
-    static Error UnknownNode(std::string_view pipeline,
-                             std::string_view node,
-                             const std::vector<std::string>& node_names);
+    static Error
+    UnknownNode(std::string_view pipeline, std::string_view node, const std::vector<std::string>& node_names);
 };
 
 } // namespace odibi::graph

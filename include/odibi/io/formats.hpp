@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "odibi/common/error.hpp"
 #include "odibi/config/project.hpp"
 #include "odibi/engine/database.hpp"
 #include "odibi/io/storage.hpp"
@@ -26,8 +27,8 @@ struct WriteRequest {
 };
 
 struct WriteOutcome {
-    std::string location;      ///< resolved target path
-    int64_t rows_written = 0;  ///< rows this write added or changed
+    std::string location;       ///< resolved target path
+    int64_t rows_written = 0;   ///< rows this write added or changed
     int64_t rows_in_target = 0; ///< rows in the target after the write
     bool target_existed = false;
     std::vector<std::string> sql; ///< statements that ran, for the story
@@ -43,5 +44,15 @@ struct WriteOutcome {
 
 /// A scan of what a write produced (used to read a node's output back, e.g. `$pipeline.node`).
 [[nodiscard]] config::ReadConfig ReadBackConfig(const config::WriteConfig& write);
+
+/// Checks a read block without touching any file: option names and values of its format, and a
+/// `query` that is a whole SELECT. For `odibi validate`, so that option mistakes surface before
+/// anything runs. Blocks whose format this build does not read give no diagnostics here.
+/// Locations carry the dotted config path only (callers add file:line:col).
+[[nodiscard]] DiagnosticList ValidateRead(const config::ReadConfig& read);
+
+/// Checks a write block without touching any file: writer options, `keys` for upsert/append_once,
+/// partition_by support and the write mode.
+[[nodiscard]] DiagnosticList ValidateWrite(const config::WriteConfig& write);
 
 } // namespace odibi::io

@@ -103,9 +103,8 @@ void WriteStoryIndexes(const std::string& stories_root);
 /// Files that are not readable odibi stories are left out.
 [[nodiscard]] std::vector<StoryEntry> ListStories(const std::string& stories_root, size_t limit);
 /// The stored stories of one pipeline, newest first; at most `limit` entries (0: all).
-[[nodiscard]] std::vector<StoryEntry> ListPipelineStories(const std::string& stories_root,
-                                                          const std::string& pipeline,
-                                                          size_t limit);
+[[nodiscard]] std::vector<StoryEntry>
+ListPipelineStories(const std::string& stories_root, const std::string& pipeline, size_t limit);
 /// The newest story, of one pipeline when `pipeline` is given; nullopt when there is none.
 [[nodiscard]] std::optional<StoryEntry> TryGetLastStory(const std::string& stories_root,
                                                         const std::optional<std::string>& pipeline = std::nullopt);

@@ -1,6 +1,7 @@
 // The system catalog: run history, failures, outputs, state (HWM), schemas and tables.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -35,7 +36,7 @@ struct PipelineRunRecord {
     int nodes_failed = 0;
     int nodes_skipped = 0;
     int64_t rows_processed = 0;
-    std::string error_summary; ///< at most 500 characters
+    std::string error_summary;  ///< at most 500 characters
     std::string terminal_nodes; ///< comma-separated
     std::string environment;
     std::string host;
@@ -183,9 +184,19 @@ public:
     virtual void Heartbeat(const std::string& run_id, const std::string& at) = 0;
 };
 
+/// How long the SQLite catalog waits for other writers before it reports the catalog as locked.
+struct SqliteCatalogOptions {
+    /// How long one SQLite call waits for a lock another connection holds.
+    std::chrono::milliseconds busy_timeout{10000};
+    /// How long starting a write transaction keeps retrying while the database stays busy.
+    std::chrono::milliseconds busy_retry{30000};
+};
+
 /// Opens (creating and migrating if needed) the SQLite catalog file at `path` (WAL mode, busy timeout).
 /// Parent directories are created. Throws CATALOG_ERROR when the file cannot be opened or migrated.
-/// A Catalog belongs to the process that opened it: a forked child opens its own.
+/// A Catalog belongs to the process that opened it: a forked child opens its own. ":memory:" opens a
+/// private in-memory catalog.
 [[nodiscard]] std::unique_ptr<Catalog> OpenSqliteCatalog(const std::string& path);
+[[nodiscard]] std::unique_ptr<Catalog> OpenSqliteCatalog(const std::string& path, const SqliteCatalogOptions& options);
 
 } // namespace odibi::state

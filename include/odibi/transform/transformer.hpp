@@ -24,7 +24,7 @@ struct ParamSpec {
     std::string description;
     /// For enumerated params: the accepted values (compared case-insensitively). For a list param,
     /// every element must be one of them. Empty when any value of `type` is accepted.
-    std::vector<std::string> allowed_values = {};
+    std::vector<std::string> allowed_values;
 };
 
 struct TransformerInfo {

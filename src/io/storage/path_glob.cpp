@@ -3,8 +3,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fnmatch.h>
 #include <system_error>
+
+#include <fnmatch.h>
 
 #include "odibi/common/strings.hpp"
 #include "odibi/io/storage.hpp"
@@ -144,7 +145,9 @@ std::pair<std::string, std::vector<std::string>> SplitPattern(const std::string&
 
 } // namespace
 
-std::string GlobBaseDirectory(const std::string& pattern) { return SplitPattern(pattern).first; }
+std::string GlobBaseDirectory(const std::string& pattern) {
+    return SplitPattern(pattern).first;
+}
 
 std::vector<std::string> ExpandGlob(const std::string& pattern, size_t limit) {
     auto [base, segments] = SplitPattern(pattern);
@@ -157,7 +160,9 @@ std::vector<std::string> ExpandGlob(const std::string& pattern, size_t limit) {
     }
     GlobMatcher matcher(std::move(segments), limit);
     matcher.Match(base, 0);
-    return matcher.TakeMatches();
+    std::vector<std::string> matches = matcher.TakeMatches();
+    std::sort(matches.begin(), matches.end());
+    return matches;
 }
 
 } // namespace odibi::io

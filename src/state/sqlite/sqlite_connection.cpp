@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -14,7 +15,9 @@ constexpr int PRIMARY_CODE_MASK = 0xff;
 constexpr std::chrono::milliseconds FIRST_RETRY_PAUSE{1};
 constexpr std::chrono::milliseconds LONGEST_RETRY_PAUSE{100};
 
-int PrimaryCode(int result_code) { return result_code & PRIMARY_CODE_MASK; }
+int PrimaryCode(int result_code) {
+    return result_code & PRIMARY_CODE_MASK;
+}
 
 bool IsBusy(int result_code) {
     int primary = PrimaryCode(result_code);
@@ -56,10 +59,9 @@ std::string FixHint(int result_code, const std::string& path) {
 }
 
 // Repeats `attempt` while it reports SQLITE_BUSY/SQLITE_LOCKED, pausing with exponential backoff, until
-// BUSY_RETRY_MILLISECONDS have passed; returns the last result code.
-template <typename Attempt>
-int RetryWhileBusy(Attempt attempt) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(BUSY_RETRY_MILLISECONDS);
+// `retry_for` has passed; returns the last result code.
+template <typename Attempt> int RetryWhileBusy(std::chrono::milliseconds retry_for, Attempt attempt) {
+    auto deadline = std::chrono::steady_clock::now() + retry_for;
     auto pause = FIRST_RETRY_PAUSE;
     while (true) {
         int result_code = attempt();
@@ -88,7 +90,10 @@ Error CatalogSqliteError(int result_code,
     return error;
 }
 
-SqliteConnection::SqliteConnection(std::string path) : path_(std::move(path)) {
+SqliteConnection::SqliteConnection(std::string path,
+                                   std::chrono::milliseconds busy_timeout,
+                                   std::chrono::milliseconds busy_retry)
+    : path_(std::move(path)), busy_retry_(busy_retry) {
     // Access is serialised by the owner (one mutex per catalog), so SQLite's own mutexes are not needed.
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int result_code = sqlite3_open_v2(path_.c_str(), &database_, flags, nullptr);
@@ -99,15 +104,17 @@ SqliteConnection::SqliteConnection(std::string path) : path_(std::move(path)) {
         throw CatalogSqliteError(result_code, message, "open", path_);
     }
     sqlite3_extended_result_codes(database_, 1);
-    sqlite3_busy_timeout(database_, BUSY_TIMEOUT_MILLISECONDS);
+    sqlite3_busy_timeout(database_, static_cast<int>(busy_timeout.count()));
 }
 
-SqliteConnection::~SqliteConnection() { sqlite3_close_v2(database_); }
+SqliteConnection::~SqliteConnection() {
+    sqlite3_close_v2(database_);
+}
 
 void SqliteConnection::Execute(std::string_view sql, std::string_view operation, bool retry_busy) {
     std::string text(sql);
     auto attempt = [&]() { return sqlite3_exec(database_, text.c_str(), nullptr, nullptr, nullptr); };
-    int result_code = retry_busy ? RetryWhileBusy(attempt) : attempt();
+    int result_code = retry_busy ? RetryWhileBusy(busy_retry_, attempt) : attempt();
     if (result_code != SQLITE_OK) {
         throw MakeError(result_code, operation);
     }
@@ -115,8 +122,7 @@ void SqliteConnection::Execute(std::string_view sql, std::string_view operation,
 
 SqliteStatement SqliteConnection::Prepare(std::string_view sql, std::string_view operation) {
     sqlite3_stmt* statement = nullptr;
-    int result_code =
-        sqlite3_prepare_v2(database_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr);
+    int result_code = sqlite3_prepare_v2(database_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr);
     if (result_code != SQLITE_OK) {
         sqlite3_finalize(statement);
         throw MakeError(result_code, operation);
@@ -124,7 +130,9 @@ SqliteStatement SqliteConnection::Prepare(std::string_view sql, std::string_view
     return SqliteStatement(*this, statement, std::string(operation));
 }
 
-int64_t SqliteConnection::ChangedRows() const { return sqlite3_changes64(database_); }
+int64_t SqliteConnection::ChangedRows() const {
+    return sqlite3_changes64(database_);
+}
 
 Error SqliteConnection::MakeError(int result_code, std::string_view operation) const {
     return CatalogSqliteError(result_code, sqlite3_errmsg(database_), operation, path_);
@@ -133,13 +141,13 @@ Error SqliteConnection::MakeError(int result_code, std::string_view operation) c
 SqliteStatement::SqliteStatement(const SqliteConnection& connection, sqlite3_stmt* statement, std::string operation)
     : connection_(connection), statement_(statement), operation_(std::move(operation)) {}
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(statement_); }
+SqliteStatement::~SqliteStatement() {
+    sqlite3_finalize(statement_);
+}
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : connection_(other.connection_),
-      statement_(std::exchange(other.statement_, nullptr)),
-      operation_(std::move(other.operation_)),
-      next_parameter_(other.next_parameter_),
+    : connection_(other.connection_), statement_(std::exchange(other.statement_, nullptr)),
+      operation_(std::move(other.operation_)), next_parameter_(other.next_parameter_),
       returned_row_(other.returned_row_) {}
 
 void SqliteStatement::CheckBind(int result_code) {
@@ -150,9 +158,12 @@ void SqliteStatement::CheckBind(int result_code) {
 }
 
 SqliteStatement& SqliteStatement::BindText(std::string_view value) {
-    CheckBind(sqlite3_bind_text64(
-        statement_, next_parameter_, value.data(), static_cast<sqlite3_uint64>(value.size()), SQLITE_TRANSIENT,
-        SQLITE_UTF8));
+    CheckBind(sqlite3_bind_text64(statement_,
+                                  next_parameter_,
+                                  value.data(),
+                                  static_cast<sqlite3_uint64>(value.size()),
+                                  SQLITE_TRANSIENT,
+                                  SQLITE_UTF8));
     return *this;
 }
 
@@ -183,7 +194,7 @@ bool SqliteStatement::Step() {
         result_code = sqlite3_step(statement_);
     } else {
         // Before the first row nothing has been consumed, so a busy statement can be reset and rerun.
-        result_code = RetryWhileBusy([&]() {
+        result_code = RetryWhileBusy(connection_.BusyRetry(), [&]() {
             int step_code = sqlite3_step(statement_);
             if (IsBusy(step_code)) {
                 sqlite3_reset(statement_);
@@ -211,10 +222,13 @@ std::string SqliteStatement::ColumnText(int column) const {
     if (text == nullptr) {
         return {};
     }
-    return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
+    return std::string(reinterpret_cast<const char*>(text),
+                       static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
 }
 
-int64_t SqliteStatement::ColumnInt64(int column) const { return sqlite3_column_int64(statement_, column); }
+int64_t SqliteStatement::ColumnInt64(int column) const {
+    return sqlite3_column_int64(statement_, column);
+}
 
 std::optional<int64_t> SqliteStatement::ColumnNullableInt64(int column) const {
     if (ColumnIsNull(column)) {
@@ -223,7 +237,9 @@ std::optional<int64_t> SqliteStatement::ColumnNullableInt64(int column) const {
     return ColumnInt64(column);
 }
 
-bool SqliteStatement::ColumnIsNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+bool SqliteStatement::ColumnIsNull(int column) const {
+    return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
 
 SqliteTransaction::SqliteTransaction(SqliteConnection& connection, std::string operation)
     : connection_(connection), operation_(std::move(operation)) {

@@ -2,6 +2,7 @@
 // IMMEDIATE transactions with busy retries, and SQLite errors turned into odibi::Error.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,12 +13,6 @@
 #include "odibi/common/error.hpp"
 
 namespace odibi::state {
-
-/// How long one SQLite call waits for a lock held by another connection before it returns SQLITE_BUSY.
-inline constexpr int BUSY_TIMEOUT_MILLISECONDS = 10000;
-/// How long a transaction start keeps retrying after SQLITE_BUSY (cases the busy handler does not cover,
-/// such as WAL recovery by another process) before the error reaches the caller.
-inline constexpr int BUSY_RETRY_MILLISECONDS = 30000;
 
 /// CATALOG_ERROR for a failed SQLite call: SQLite's message, the operation, the catalog path and a fix.
 [[nodiscard]] Error CatalogSqliteError(int result_code,
@@ -31,7 +26,10 @@ class SqliteStatement;
 class SqliteConnection {
 public:
     /// Opens (creating) the file at `path`; ":memory:" opens a private in-memory database.
-    explicit SqliteConnection(std::string path);
+    /// `busy_timeout` is how long one SQLite call waits for another connection's lock; `busy_retry` is
+    /// how long Execute(retry_busy) and the first Step of a statement keep retrying SQLITE_BUSY, which
+    /// covers the cases SQLite's busy handler does not (such as WAL recovery by another process).
+    SqliteConnection(std::string path, std::chrono::milliseconds busy_timeout, std::chrono::milliseconds busy_retry);
     ~SqliteConnection();
     SqliteConnection(const SqliteConnection&) = delete;
     SqliteConnection& operator=(const SqliteConnection&) = delete;
@@ -40,6 +38,7 @@ public:
 
     [[nodiscard]] const std::string& Path() const { return path_; }
     [[nodiscard]] sqlite3* Handle() const { return database_; }
+    [[nodiscard]] std::chrono::milliseconds BusyRetry() const { return busy_retry_; }
 
     /// Runs SQL that returns no rows (several statements allowed); retries while the database is busy
     /// when `retry_busy` is set.
@@ -52,6 +51,7 @@ public:
 
 private:
     std::string path_;
+    std::chrono::milliseconds busy_retry_;
     sqlite3* database_ = nullptr;
 };
 

@@ -50,8 +50,8 @@ int ReadSchemaVersion(SqliteConnection& connection) {
     if (table.ColumnInt64(0) == 0) {
         return 0;
     }
-    auto version = connection.Prepare("SELECT COALESCE(MAX(version), 0) FROM meta_schema_version",
-                                      "read schema version");
+    auto version =
+        connection.Prepare("SELECT COALESCE(MAX(version), 0) FROM meta_schema_version", "read schema version");
     version.Step();
     return static_cast<int>(version.ColumnInt64(0));
 }

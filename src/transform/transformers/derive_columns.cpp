@@ -7,18 +7,13 @@ namespace {
 class DeriveColumns final : public BuiltinTransformer {
 public:
     DeriveColumns()
-        : BuiltinTransformer(
-              {
-                  .name = "derive_columns",
-                  .category = "row/column",
-                  .description = "Adds one column per entry, computed by a SQL expression over the input's "
-                                 "columns. A name that already exists replaces that column in place.",
-                  .params = {{.name = "derivations",
-                              .type = "map[string,sql]",
-                              .required = true,
-                              .description = "new column name -> SQL expression, in order"}},
-              },
-              {{"derivations", {{"total", "quantity * unit_price"}, {"customer", "upper(customer)"}}}}) {}
+        : BuiltinTransformer("derive_columns",
+                             "row/column",
+                             "Adds one column per entry, computed by a SQL expression over the input's columns. A "
+                             "name that already exists replaces that column in place.",
+                             {RequiredParam("derivations", "map[string,sql]", "new column name -> SQL expression")},
+                             {{"derivations", {{"total", "quantity * unit_price"}, {"customer", "upper(customer)"}}}}) {
+    }
 
 private:
     void Check(const ParamReader& params) const override {
@@ -52,6 +47,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Transformer> MakeDeriveColumnsTransformer() { return std::make_unique<DeriveColumns>(); }
+std::unique_ptr<Transformer> MakeDeriveColumnsTransformer() {
+    return std::make_unique<DeriveColumns>();
+}
 
 } // namespace odibi::transform

@@ -7,18 +7,12 @@ namespace {
 class FilterRows final : public BuiltinTransformer {
 public:
     FilterRows()
-        : BuiltinTransformer(
-              {
-                  .name = "filter_rows",
-                  .category = "row/column",
-                  .description = "Keeps the rows for which a SQL condition is true; rows where it is false or "
-                                 "NULL are dropped.",
-                  .params = {{.name = "condition",
-                              .type = "sql",
-                              .required = true,
-                              .description = "SQL WHERE condition over the input's columns"}},
-              },
-              {{"condition", "amount > 0 AND status = 'active'"}}) {}
+        : BuiltinTransformer("filter_rows",
+                             "row/column",
+                             "Keeps the rows for which a SQL condition is true; rows where it is false or NULL are "
+                             "dropped.",
+                             {RequiredParam("condition", "sql", "SQL WHERE condition over the input's columns")},
+                             {{"condition", "amount > 0 AND status = 'active'"}}) {}
 
 private:
     std::string Compile(const ParamReader& params, const TransformInput& input) const override {
@@ -28,6 +22,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Transformer> MakeFilterRowsTransformer() { return std::make_unique<FilterRows>(); }
+std::unique_ptr<Transformer> MakeFilterRowsTransformer() {
+    return std::make_unique<FilterRows>();
+}
 
 } // namespace odibi::transform

@@ -2,10 +2,11 @@
 #include "file_tree.hpp"
 
 #include <algorithm>
-#include <fnmatch.h>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <fnmatch.h>
 
 #include "odibi/common/strings.hpp"
 
@@ -15,7 +16,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool HasWildcard(const std::string& segment) { return segment.find_first_of("*?[") != std::string::npos; }
+bool HasWildcard(const std::string& segment) {
+    return segment.find_first_of("*?[") != std::string::npos;
+}
 
 std::string Joined(const std::string& prefix, const std::string& name) {
     return prefix.empty() ? name : prefix + "/" + name;

@@ -41,7 +41,8 @@ const nlohmann::json* Resolve(const nlohmann::json& document, const std::string&
                 std::string selector = segment.substr(1, segment.size() - 2);
                 size_t equals = selector.find('=');
                 if (equals == std::string::npos) {
-                    problem = "selector " + segment + " at " + (walked.empty() ? "/" : walked) + " needs the form [key=value]";
+                    problem = "selector " + segment + " at " + (walked.empty() ? "/" : walked) +
+                              " needs the form [key=value]";
                     return nullptr;
                 }
                 std::string key = selector.substr(0, equals);
@@ -71,7 +72,8 @@ const nlohmann::json* Resolve(const nlohmann::json& document, const std::string&
             size_t index = 0;
             auto [end, error] = std::from_chars(segment.data(), segment.data() + segment.size(), index);
             if (error != std::errc() || end != segment.data() + segment.size()) {
-                problem = (walked.empty() ? "/" : walked) + " is an array: use an index or [key=value], not '" + segment + "'";
+                problem = (walked.empty() ? "/" : walked) + " is an array: use an index or [key=value], not '" +
+                          segment + "'";
                 return nullptr;
             }
             if (index >= current->size()) {
@@ -83,7 +85,8 @@ const nlohmann::json* Resolve(const nlohmann::json& document, const std::string&
         } else if (current->is_object()) {
             auto found = current->find(segment);
             if (found == current->end()) {
-                problem = "no key '" + segment + "' in " + (walked.empty() ? "/" : walked) + " (keys: " + KeysOf(*current) + ")";
+                problem = "no key '" + segment + "' in " + (walked.empty() ? "/" : walked) +
+                          " (keys: " + KeysOf(*current) + ")";
                 return nullptr;
             }
             current = &*found;

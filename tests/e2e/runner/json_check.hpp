@@ -3,9 +3,8 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "test_case.hpp"
+#include <nlohmann/json.hpp>
 
 namespace odibi::e2e {
 

@@ -32,7 +32,9 @@ struct StatementFinalizer {
     void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
 };
 
-std::string Line(const std::vector<std::string>& values) { return Join(values, "\t"); }
+std::string Line(const std::vector<std::string>& values) {
+    return Join(values, "\t");
+}
 
 std::string Listing(const std::vector<std::vector<std::string>>& rows) {
     std::string text;
@@ -134,7 +136,8 @@ QueryResult RunSqliteQuery(const std::filesystem::path& database_path, const std
     return result;
 }
 
-CheckOutcome CompareRows(const QueryResult& actual, const std::vector<std::string>& expected_lines, SortMode sort_mode) {
+CheckOutcome
+CompareRows(const QueryResult& actual, const std::vector<std::string>& expected_lines, SortMode sort_mode) {
     std::vector<std::vector<std::string>> expected;
     expected.reserve(expected_lines.size());
     for (const auto& line : expected_lines) {
@@ -144,9 +147,9 @@ CheckOutcome CompareRows(const QueryResult& actual, const std::vector<std::strin
     for (const auto& row : expected) {
         if (!actual.columns.empty() && row.size() != actual.columns.size()) {
             return {false,
-                    "expected rows have " + std::to_string(row.size()) + " tab-separated values but the query returns " +
-                        std::to_string(actual.columns.size()) + " columns (" + Join(actual.columns, ", ") +
-                        ")\n  actual rows:\n" + Listing(got)};
+                    "expected rows have " + std::to_string(row.size()) +
+                        " tab-separated values but the query returns " + std::to_string(actual.columns.size()) +
+                        " columns (" + Join(actual.columns, ", ") + ")\n  actual rows:\n" + Listing(got)};
         }
     }
     if (sort_mode == SortMode::ROW_SORT) {
@@ -174,8 +177,8 @@ CheckOutcome CompareRows(const QueryResult& actual, const std::vector<std::strin
                          Listing(got);
     for (size_t index = 0; index < std::min(expected.size(), got.size()); ++index) {
         if (expected[index] != got[index]) {
-            detail += "  first difference at row " + std::to_string(index + 1) + ": expected '" + Line(expected[index]) +
-                      "', got '" + Line(got[index]) + "'\n";
+            detail += "  first difference at row " + std::to_string(index + 1) + ": expected '" +
+                      Line(expected[index]) + "', got '" + Line(got[index]) + "'\n";
             break;
         }
     }

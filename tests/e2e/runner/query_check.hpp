@@ -25,8 +25,7 @@ struct QueryResult {
 [[nodiscard]] QueryResult RunSqliteQuery(const std::filesystem::path& database, const std::string& sql);
 
 /// Compares after sorting per `sort_mode`; the detail shows both sides when they differ.
-[[nodiscard]] CheckOutcome CompareRows(const QueryResult& actual,
-                                       const std::vector<std::string>& expected_lines,
-                                       SortMode sort_mode);
+[[nodiscard]] CheckOutcome
+CompareRows(const QueryResult& actual, const std::vector<std::string>& expected_lines, SortMode sort_mode);
 
 } // namespace odibi::e2e

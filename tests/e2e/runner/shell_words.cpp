@@ -7,7 +7,9 @@ namespace odibi::e2e {
 
 namespace {
 
-bool IsBlank(char character) { return character == ' ' || character == '\t'; }
+bool IsBlank(char character) {
+    return character == ' ' || character == '\t';
+}
 
 } // namespace
 

@@ -25,15 +25,15 @@ struct ProcessSpec {
 };
 
 struct ProcessOutcome {
-    int exit_code = -1;                 ///< exit status, or 128 + signal when killed by a signal
+    int exit_code = -1; ///< exit status, or 128 + signal when killed by a signal
     std::optional<int> killed_by_signal;
-    bool timed_out = false;             ///< killed with SIGKILL after the time limit
-    bool signal_sent = false;           ///< the signal plan fired
+    bool timed_out = false;   ///< killed with SIGKILL after the time limit
+    bool signal_sent = false; ///< the signal plan fired
     std::chrono::milliseconds signal_sent_after{0};
     std::chrono::milliseconds elapsed{0};
     std::string stdout_text;
     std::string stderr_text;
-    std::string start_error;            ///< set when the program could not be started
+    std::string start_error; ///< set when the program could not be started
 };
 
 /// Starts the process in its own process group, feeds stdin, captures both streams until the process

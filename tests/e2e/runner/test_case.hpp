@@ -17,14 +17,25 @@ enum class Stream { STDOUT, STDERR, OUTPUT };
 /// How query results are ordered before they are compared with the expected rows.
 enum class SortMode { NO_SORT, ROW_SORT, VALUE_SORT };
 
-enum class CompareOp { EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, CONTAINS, NOT_CONTAINS, EXISTS, MISSING };
+enum class CompareOp {
+    EQUAL,
+    NOT_EQUAL,
+    LESS,
+    LESS_EQUAL,
+    GREATER,
+    GREATER_EQUAL,
+    CONTAINS,
+    NOT_CONTAINS,
+    EXISTS,
+    MISSING
+};
 
 /// `<pointer> [length] <op> <value>` applied to a JSON document (stdout or a story).
 struct JsonCheck {
     std::string pointer;
-    bool length = false;  ///< compare the size of the array, object or string instead of the value
+    bool length = false; ///< compare the size of the array, object or string instead of the value
     CompareOp op = CompareOp::EQUAL;
-    std::string operand;  ///< JSON text for ==, != and the ordering operators; plain text for contains
+    std::string operand; ///< JSON text for ==, != and the ordering operators; plain text for contains
 };
 
 /// One line that follows a command and checks its outcome.
@@ -42,8 +53,8 @@ struct Expectation {
 struct CommandRecord {
     enum class Program { ODIBI, SHELL };
     Program program = Program::ODIBI;
-    std::string source_text;        ///< the command line as written, for reports
-    std::vector<std::string> args;  ///< ODIBI: the arguments; SHELL: one element, the shell line
+    std::string source_text;       ///< the command line as written, for reports
+    std::vector<std::string> args; ///< ODIBI: the arguments; SHELL: one element, the shell line
     std::optional<std::string> stdin_path;
     std::optional<int> signal_number; ///< run-signal only
     std::string signal_name;
@@ -79,7 +90,7 @@ struct QueryRecord {
     SortMode sort_mode = SortMode::NO_SORT;
     std::string sql;
     std::optional<std::string> error_fragment; ///< set for the -error forms
-    std::vector<std::string> expected_rows;     ///< tab-separated values per line
+    std::vector<std::string> expected_rows;    ///< tab-separated values per line
 };
 
 /// `story <dir> <json check>`.

@@ -5,14 +5,15 @@
 #include <csignal>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
 
+#include "shell_words.hpp"
 #include <nlohmann/json.hpp>
 
 #include "odibi/common/strings.hpp"
-#include "shell_words.hpp"
 
 namespace odibi::e2e {
 
@@ -22,10 +23,12 @@ constexpr std::string_view BLOCK_END = "----";
 
 const std::vector<std::string>& KnownDirectives() {
     static const std::vector<std::string> directives = {
-        "copy",          "file",       "env",       "unsetenv",   "odibi",     "run",        "run-signal",
-        "sh",            "query",      "query-error", "catalog",  "catalog-error", "story",  "file-exists",
-        "file-not-exists", "file-contains", "glob-count", "file-equals", "snapshot", "unchanged", "remove",
-        "mkdir",         "sleep",      "timeout",   "exit",       "stdout",    "stderr",     "output"};
+        "copy",          "file",          "env",         "unsetenv",    "odibi",
+        "run",           "run-signal",    "sh",          "query",       "query-error",
+        "catalog",       "catalog-error", "story",       "file-exists", "file-not-exists",
+        "file-contains", "glob-count",    "file-equals", "snapshot",    "unchanged",
+        "remove",        "mkdir",         "sleep",       "timeout",     "exit",
+        "stdout",        "stderr",        "output"};
     return directives;
 }
 
@@ -137,8 +140,9 @@ public:
             if (IsExpectationDirective(directive)) {
                 if (!command_open) {
                     Fail(line_number,
-                         "'" + directive + "' checks the outcome of a command and must follow odibi, run, run-signal "
-                         "or sh (only blank and # lines may come between)");
+                         "'" + directive +
+                             "' checks the outcome of a command and must follow odibi, run, run-signal "
+                             "or sh (only blank and # lines may come between)");
                 }
                 auto& command = std::get<CommandRecord>(test_case.records.back().body);
                 command.expectations.push_back(ParseExpectation(line_number, directive, rest));
@@ -148,6 +152,7 @@ public:
             record.line = line_number;
             record.directive = directive;
             record.body = ParseRecordBody(line_number, directive, rest);
+            CheckSnapshotName(line_number, record.body);
             command_open = std::holds_alternative<CommandRecord>(record.body);
             test_case.records.push_back(std::move(record));
         }
@@ -156,6 +161,19 @@ public:
 
 private:
     [[noreturn]] void Fail(int line, const std::string& message) const { throw ParseError(path_, line, message); }
+
+    /// `unchanged` may only name a snapshot taken on an earlier line.
+    void CheckSnapshotName(int line, const RecordBody& body) {
+        const auto* file = std::get_if<FileRecord>(&body);
+        if (file == nullptr) {
+            return;
+        }
+        if (file->kind == FileRecord::Kind::SNAPSHOT) {
+            snapshot_names_.insert(file->other);
+        } else if (file->kind == FileRecord::Kind::UNCHANGED && !snapshot_names_.contains(file->other)) {
+            Fail(line, "'unchanged' names the snapshot '" + file->other + "', but no earlier 'snapshot' line takes it");
+        }
+    }
 
     std::vector<std::string> Words(int line, std::string_view text) const {
         try {
@@ -169,8 +187,8 @@ private:
         }
     }
 
-    std::vector<std::string> ExactWords(int line, std::string_view directive, std::string_view text, size_t count,
-                                        std::string_view usage) const {
+    std::vector<std::string> ExactWords(
+        int line, std::string_view directive, std::string_view text, size_t count, std::string_view usage) const {
         auto words = Words(line, text);
         if (words.size() != count) {
             Fail(line, "usage: " + std::string(directive) + " " + std::string(usage));
@@ -269,7 +287,9 @@ private:
         command.source_text = "run-signal " + rest;
         auto number = SignalNumber(words[0].text);
         if (!number) {
-            Fail(line, "unknown signal '" + words[0].text + "' (use SIGINT, SIGTERM, SIGHUP, SIGKILL, SIGQUIT, SIGUSR1, SIGUSR2)");
+            Fail(line,
+                 "unknown signal '" + words[0].text +
+                     "' (use SIGINT, SIGTERM, SIGHUP, SIGKILL, SIGQUIT, SIGUSR1, SIGUSR2)");
         }
         command.signal_number = number;
         command.signal_name = words[0].text;
@@ -312,7 +332,9 @@ private:
             query.database = QueryRecord::Database::SQLITE;
             auto [path, remainder] = SplitFirstWord(rest);
             if (path.empty()) {
-                Fail(line, "usage: " + directive + " <catalog.db path> " + (expects_error ? "<error fragment>" : "<sort mode>"));
+                Fail(line,
+                     "usage: " + directive + " <catalog.db path> " +
+                         (expects_error ? "<error fragment>" : "<sort mode>"));
             }
             query.sqlite_path = path;
             arguments = remainder;
@@ -325,8 +347,8 @@ private:
         } else {
             auto sort_mode = ParseSortMode(arguments);
             if (!sort_mode) {
-                Fail(line, "'" + directive + "' needs a sort mode: nosort, rowsort or valuesort (got '" + arguments +
-                               "')");
+                Fail(line,
+                     "'" + directive + "' needs a sort mode: nosort, rowsort or valuesort (got '" + arguments + "')");
             }
             query.sort_mode = *sort_mode;
         }
@@ -379,8 +401,9 @@ private:
         bool is_sleep = directive == "sleep";
         auto duration = ParseDuration(rest, is_sleep);
         if (!duration) {
-            Fail(line, is_sleep ? "usage: sleep <milliseconds> (e.g. 200, 200ms or 2s)"
-                                : "usage: timeout <seconds> (e.g. 120 or 120s)");
+            Fail(line,
+                 is_sleep ? "usage: sleep <milliseconds> (e.g. 200, 200ms or 2s)"
+                          : "usage: timeout <seconds> (e.g. 120 or 120s)");
         }
         if (is_sleep) {
             return SleepRecord{*duration};
@@ -425,8 +448,11 @@ private:
             return record;
         }
         if (directive == "file-equals" || directive == "snapshot" || directive == "unchanged") {
-            auto words = ExactWords(
-                line, directive, rest, 2, directive == "file-equals" ? "<path> <other path>" : "<path> <snapshot name>");
+            auto words = ExactWords(line,
+                                    directive,
+                                    rest,
+                                    2,
+                                    directive == "file-equals" ? "<path> <other path>" : "<path> <snapshot name>");
             record.kind = directive == "file-equals" ? FileRecord::Kind::EQUALS
                           : directive == "snapshot"  ? FileRecord::Kind::SNAPSHOT
                                                      : FileRecord::Kind::UNCHANGED;
@@ -479,8 +505,9 @@ private:
             return expectation;
         }
         if (text.empty()) {
-            Fail(line, "usage: " + directive + " contains|not contains|matches <text> or " + directive +
-                           " json <pointer> <op> <value>");
+            Fail(line,
+                 "usage: " + directive + " contains|not contains|matches <text> or " + directive +
+                     " json <pointer> <op> <value>");
         }
         expectation.text = text;
         if (verb == "contains") {
@@ -495,13 +522,15 @@ private:
                 Fail(line, "invalid regular expression '" + text + "': " + error.what());
             }
         } else {
-            Fail(line, "unknown check '" + verb + "' after " + directive + " (use contains, not contains, matches or json)");
+            Fail(line,
+                 "unknown check '" + verb + "' after " + directive + " (use contains, not contains, matches or json)");
         }
         return expectation;
     }
 
     std::string path_;
     std::vector<std::string> lines_;
+    std::set<std::string> snapshot_names_;
     size_t index_ = 0;
 };
 
@@ -591,7 +620,9 @@ JsonCheck ParseJsonCheck(const std::string& text) {
     return check;
 }
 
-TestCase ParseTestText(const std::string& path, const std::string& text) { return Parser(path, text).Parse(); }
+TestCase ParseTestText(const std::string& path, const std::string& text) {
+    return Parser(path, text).Parse();
+}
 
 TestCase ParseTestFile(const std::string& path) {
     std::ifstream stream(path, std::ios::binary);

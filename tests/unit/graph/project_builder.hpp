@@ -13,7 +13,7 @@
 #include "odibi/common/error.hpp"
 #include "odibi/config/project.hpp"
 
-namespace odibi::graph::testing {
+namespace odibi::graph::fixture {
 
 /// One node, built fluently: NodeBuilder("orders").Read("orders.csv").Sql("SELECT ...").
 class NodeBuilder {
@@ -169,8 +169,7 @@ private:
 };
 
 /// The diagnostics of the DiagnosticsError that `action` throws; fails the test when it throws none.
-template <typename Action>
-std::vector<Diagnostic> DiagnosticsOf(Action&& action) {
+template <typename Action> std::vector<Diagnostic> DiagnosticsOf(Action&& action) {
     try {
         action();
     } catch (const DiagnosticsError& error) {
@@ -187,4 +186,4 @@ inline const std::vector<std::string>& KnownTransformers() {
     return names;
 }
 
-} // namespace odibi::graph::testing
+} // namespace odibi::graph::fixture

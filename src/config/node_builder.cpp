@@ -1,0 +1,636 @@
+// NodeConfig validation: node keys, read, inputs, transform steps and write (§3.2-§3.5, §3.10).
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "project_builder.hpp"
+#include <fmt/format.h>
+
+#include "odibi/common/strings.hpp"
+
+namespace odibi::config {
+namespace {
+
+const std::vector<std::string> NODE_KEYS = {
+    "name",       "description", "explanation", "explanation_file", "runbook_url",  "enabled",     "tags",
+    "depends_on", "columns",     "read",        "inputs",           "transform",    "transformer", "params",
+    "write",      "streaming",   "pre_sql",     "post_sql",         "materialized", "cache",       "log_level",
+    "on_error",   "validation",  "contracts",   "schema_policy",    "privacy",      "sensitive",   "recipe",
+    "recipe_vars"};
+const std::vector<RejectedKey> REJECTED_NODE_KEYS = {
+    {"source", "use read: to read data (connection, format, path or table)"},
+    {"sink", "use write: to write the node's output"},
+    {"target", "use write: to write the node's output"},
+    {"outputs", "use write: to write the node's output"},
+    {"sql", "use transform: {steps: [\"SELECT ...\"]} for SQL steps, or read.query for a SQL source"}};
+const std::vector<std::string> READ_KEYS = {"connection",
+                                            "format",
+                                            "table",
+                                            "path",
+                                            "query",
+                                            "sql_file",
+                                            "filter",
+                                            "incremental",
+                                            "time_travel",
+                                            "streaming",
+                                            "schema_ddl",
+                                            "archive_options",
+                                            "options"};
+const std::vector<std::string> WRITE_KEYS = {"connection",
+                                             "format",
+                                             "table",
+                                             "path",
+                                             "mode",
+                                             "options",
+                                             "partition_by",
+                                             "zorder_by",
+                                             "table_properties",
+                                             "merge_schema",
+                                             "overwrite_schema",
+                                             "register_table",
+                                             "first_run_query",
+                                             "auto_optimize",
+                                             "add_metadata",
+                                             "skip_if_unchanged",
+                                             "skip_hash_columns",
+                                             "skip_hash_sort_columns",
+                                             "streaming",
+                                             "merge_keys",
+                                             "merge_options",
+                                             "overwrite_options"};
+const std::vector<std::string> WRITE_MODES = {"overwrite", "append", "upsert", "append_once", "merge"};
+const std::vector<std::string> STEP_KEYS = {"sql", "sql_file", "function", "operation", "params"};
+const std::vector<std::string> STEP_KINDS = {"sql", "sql_file", "function", "operation"};
+const std::vector<std::string> MATERIALIZATIONS = {"table", "view", "incremental"};
+const std::vector<std::string> LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR"};
+const std::vector<std::string> ERROR_STRATEGIES = {"fail_fast", "fail_later", "ignore"};
+const std::vector<std::string> COLUMN_KEYS = {"description", "pii", "tags"};
+const std::vector<std::string> SQL_FORMATS = {"sql", "sql_server", "azure_sql"};
+
+bool IsSqlFormat(const std::string& format) {
+    return std::find(SQL_FORMATS.begin(), SQL_FORMATS.end(), format) != SQL_FORMATS.end();
+}
+
+bool IsEmptyCollection(const ConfigValue& value) {
+    return (value.IsMap() && value.entries.empty()) || (value.IsSequence() && value.items.empty());
+}
+
+Error Conflict(const std::string& first, const std::string& second, SourceLocation location, std::string suggestion) {
+    Error error(ErrorCode::CONFLICTING_KEYS,
+                ErrorSource::USER,
+                fmt::format("\"{}\" and \"{}\" cannot be used together", first, second));
+    error.WithLocation(std::move(location));
+    error.WithSuggestion(std::move(suggestion));
+    return error;
+}
+
+Error Missing(std::string message, SourceLocation location, std::string suggestion) {
+    Error error(ErrorCode::MISSING_KEY, ErrorSource::USER, std::move(message));
+    error.WithLocation(std::move(location));
+    error.WithSuggestion(std::move(suggestion));
+    return error;
+}
+
+} // namespace
+
+void ProjectBuilder::CheckFormat(MapReader& map, const std::string& format) {
+    if (!IsFormatSupported(format)) {
+        NotSupported(map.ValueLocation("format"),
+                     fmt::format("format: {}", format),
+                     "this build reads and writes csv, parquet and json");
+    }
+}
+
+std::optional<std::string> ProjectBuilder::ResolveExistingFile(const ConfigValue& value,
+                                                               const std::string& path,
+                                                               const std::filesystem::path& base_directory,
+                                                               std::string_view what) {
+    auto text = reader_.String(value, path);
+    if (!text) {
+        return std::nullopt;
+    }
+    std::filesystem::path file(*text);
+    if (!file.is_absolute()) {
+        file = base_directory / file;
+    }
+    file = file.lexically_normal();
+    std::error_code filesystem_error;
+    if (!std::filesystem::is_regular_file(file, filesystem_error)) {
+        Error error(ErrorCode::CONFIG_FILE_NOT_FOUND,
+                    ErrorSource::USER,
+                    fmt::format("{} \"{}\" not found (looked for {})", what, *text, file.string()));
+        error.WithLocation(MakeLocation(value.mark, path));
+        error.WithSuggestion(fmt::format(
+            "{} paths are relative to the YAML file that defines the node ({})", what, base_directory.string()));
+        reader_.AddError(error);
+        return std::nullopt;
+    }
+    return file.string();
+}
+
+std::optional<NodeConfig>
+ProjectBuilder::BuildNode(const ConfigValue& value, const std::string& path, const std::string& pipeline) {
+    if (!reader_.ExpectMap(value, path, "a node mapping (name, read, transform, write, ...)")) {
+        return std::nullopt;
+    }
+    MapReader map(reader_, value, path);
+    reader_.CheckKeys(value, path, "NodeConfig", NODE_KEYS, Strictness::STRICT, REJECTED_NODE_KEYS);
+    NodeConfig node;
+    node.config_path = path;
+    if (value.mark.file) {
+        node.source_file = value.mark.file->absolute_path;
+    }
+    std::filesystem::path source_directory =
+        node.source_file.empty() ? config_directory_ : std::filesystem::path(node.source_file).parent_path();
+
+    if (auto name = map.RequiredString("name", "NodeConfig")) {
+        node.name = *name;
+        if (!IsValidName(*name)) {
+            Error error(ErrorCode::INVALID_NAME,
+                        ErrorSource::USER,
+                        fmt::format("node name \"{}\" is not valid: node names are table names and use letters, "
+                                    "digits and underscores, not starting with a digit",
+                                    *name));
+            error.WithLocation(map.ValueLocation("name"));
+            error.WithSuggestion(fmt::format("use name: {}", SanitizeName(*name)));
+            reader_.AddError(error);
+        }
+    }
+    node.description = map.String("description").value_or("");
+    node.runbook_url = map.String("runbook_url").value_or("");
+    if (map.Has("explanation") && map.Has("explanation_file")) {
+        reader_.AddError(Conflict("explanation",
+                                  "explanation_file",
+                                  map.KeyLocation("explanation_file"),
+                                  "keep either the inline explanation or the explanation_file"));
+    } else if (const ConfigValue* file = map.Get("explanation_file")) {
+        if (auto resolved =
+                ResolveExistingFile(*file, map.PathOf("explanation_file"), source_directory, "explanation_file")) {
+            std::ifstream stream(*resolved, std::ios::binary);
+            std::stringstream buffer;
+            buffer << stream.rdbuf();
+            node.explanation = buffer.str();
+            node.explanation_file = *resolved;
+        }
+    } else {
+        node.explanation = map.String("explanation").value_or("");
+    }
+    node.enabled = map.Bool("enabled").value_or(true);
+    node.tags = map.StringList("tags").value_or(std::vector<std::string>{});
+    node.depends_on = map.StringList("depends_on").value_or(std::vector<std::string>{});
+    if (const ConfigValue* columns = map.Get("columns")) {
+        std::string columns_path = map.PathOf("columns");
+        if (reader_.ExpectMap(*columns, columns_path, "a mapping of column name to {description, pii, tags}")) {
+            for (const auto& entry : columns->entries) {
+                std::string column_path = ChildPath(columns_path, entry.key);
+                if (entry.value.IsNull()) {
+                    continue;
+                }
+                if (reader_.ExpectMap(entry.value, column_path, "a mapping (description, pii, tags)")) {
+                    reader_.CheckKeys(entry.value, column_path, "ColumnMetadata", COLUMN_KEYS, Strictness::LAX);
+                }
+            }
+            node.columns = ToJson(*columns);
+        }
+    }
+
+    if (const ConfigValue* read = map.Get("read")) {
+        node.read = BuildRead(*read, map.PathOf("read"), source_directory, "read");
+    }
+    if (const ConfigValue* inputs = map.Get("inputs")) {
+        BuildInputs(*inputs, map.PathOf("inputs"), source_directory, pipeline, node);
+        if (map.Has("read")) {
+            reader_.AddError(Conflict("read",
+                                      "inputs",
+                                      map.KeyLocation("inputs"),
+                                      "use read: for one source or inputs: for several, not both"));
+        }
+    }
+    if (const ConfigValue* transform = map.Get("transform")) {
+        BuildTransform(*transform, map.PathOf("transform"), source_directory, node);
+    }
+    node.transformer = map.String("transformer");
+    if (auto params = map.Mapping("params")) {
+        node.params = *params;
+    }
+    if (node.transformer && node.params.empty()) {
+        reader_.AddError(Missing(fmt::format("transformer \"{}\" needs params", *node.transformer),
+                                 map.Has("params") ? map.KeyLocation("params") : map.KeyLocation("transformer"),
+                                 fmt::format("add params: {{...}} with the parameters of \"{}\" (patterns such as "
+                                             "date_dimension need them too)",
+                                             *node.transformer)));
+    }
+    if (const ConfigValue* write = map.Get("write")) {
+        node.write = BuildWrite(*write, map.PathOf("write"));
+    }
+    node.streaming = map.Bool("streaming").value_or(false);
+    if (node.streaming) {
+        NotSupported(map.KeyLocation("streaming"), "streaming: true", "streaming runs on Spark only");
+    }
+    node.pre_sql = map.StringList("pre_sql").value_or(std::vector<std::string>{});
+    node.post_sql = map.StringList("post_sql").value_or(std::vector<std::string>{});
+    if ((node.materialized = map.Choice("materialized", MATERIALIZATIONS))) {
+        NotSupported(map.KeyLocation("materialized"),
+                     fmt::format("materialized: {}", *node.materialized),
+                     "materialisation as a view or incremental table is not built yet");
+    }
+    node.cache = map.Bool("cache").value_or(false);
+    if (const ConfigValue* level = map.Get("log_level")) {
+        node.log_level = reader_.ChoiceIgnoringCase(*level, map.PathOf("log_level"), LOG_LEVELS);
+    }
+    if (auto strategy = map.Choice("on_error", ERROR_STRATEGIES)) {
+        node.on_error = TryParseErrorStrategy(*strategy).value_or(ErrorStrategy::FAIL_LATER);
+    }
+    if (const ConfigValue* validation = map.Get("validation")) {
+        node.validation = ToJson(*validation);
+        if (reader_.ExpectMap(*validation, map.PathOf("validation"), "a mapping (tests, quarantine, gate, ...)")) {
+            const ConfigValue* tests = validation->Find("tests");
+            const ConfigValue* quarantine = validation->Find("quarantine");
+            const ConfigValue* gate = validation->Find("gate");
+            bool asks = (tests != nullptr && !tests->IsNull() && !IsEmptyCollection(*tests)) ||
+                        (quarantine != nullptr && !quarantine->IsNull()) || (gate != nullptr && !gate->IsNull());
+            if (asks) {
+                NotSupported(map.KeyLocation("validation"), "validation", "data-quality tests are not built yet");
+            }
+        }
+    }
+    if (const ConfigValue* contracts = map.Get("contracts")) {
+        node.contracts = ToJson(*contracts);
+        if (!contracts->IsSequence()) {
+            reader_.AddError(ConfigError::InvalidType("contracts",
+                                                      "a list of tests",
+                                                      contracts->Describe(),
+                                                      MakeLocation(contracts->mark, map.PathOf("contracts"))));
+        } else if (!contracts->items.empty()) {
+            NotSupported(
+                map.KeyLocation("contracts"), "contracts", "input contracts (data-quality tests) are not built yet");
+        }
+    }
+    if (const ConfigValue* privacy = map.Get("privacy")) {
+        node.privacy = ToJson(*privacy);
+        NotSupported(map.KeyLocation("privacy"), "privacy", "PII anonymisation is not built yet");
+    }
+    if (const ConfigValue* policy = map.Get("schema_policy")) {
+        node.schema_policy = ToJson(*policy);
+        NotSupported(map.KeyLocation("schema_policy"), "schema_policy", "schema evolution policies are not built yet");
+    }
+    if (const ConfigValue* sensitive = map.Get("sensitive")) {
+        if (sensitive->IsSequence()) {
+            if (auto columns = reader_.StringList(*sensitive, map.PathOf("sensitive"))) {
+                node.sensitive = Json(*columns);
+            }
+        } else if (auto flag = reader_.Bool(*sensitive, map.PathOf("sensitive"))) {
+            node.sensitive = *flag;
+        }
+    } else {
+        node.sensitive = false;
+    }
+    if (!map.Has("read") && !map.Has("inputs") && !map.Has("transform") && !map.Has("write") &&
+        !map.Has("transformer")) {
+        reader_.AddError(Missing(fmt::format("node \"{}\" has nothing to do", node.name),
+                                 map.Location(),
+                                 "give the node at least one of read, inputs, transform, transformer or write"));
+    }
+    return node;
+}
+
+std::optional<ReadConfig> ProjectBuilder::BuildRead(const ConfigValue& value,
+                                                    const std::string& path,
+                                                    const std::filesystem::path& source_directory,
+                                                    const std::string& usage) {
+    if (!reader_.ExpectMap(value, path, "a mapping (connection, format, path or table, ...)")) {
+        return std::nullopt;
+    }
+    MapReader map(reader_, value, path);
+    reader_.CheckKeys(value, path, "ReadConfig", READ_KEYS, Strictness::STRICT);
+    ReadConfig read;
+    read.config_path = path;
+    if (auto format = map.RequiredString("format", "ReadConfig")) {
+        if (auto chosen = reader_.Choice(*map.Get("format"), map.PathOf("format"), FormatNames())) {
+            read.format = *chosen;
+            CheckFormat(map, read.format);
+        }
+    }
+    read.connection = map.String("connection");
+    if (read.connection) {
+        connection_uses_.push_back({*read.connection, map.ValueLocation("connection"), usage, true});
+    } else if (read.format != "simulation" && !read.format.empty()) {
+        reader_.AddError(ConfigError::MissingKey("ReadConfig", "connection", map.Location()));
+    }
+    read.table = map.String("table");
+    read.path = map.String("path");
+    if (read.table && read.path) {
+        reader_.AddError(Conflict("table", "path", map.KeyLocation("path"), "read either a table or a path"));
+    }
+    read.query = map.String("query");
+    if (const ConfigValue* sql_file = map.Get("sql_file")) {
+        if (read.query) {
+            reader_.AddError(Conflict(
+                "query", "sql_file", map.KeyLocation("sql_file"), "keep either the inline query or the sql_file"));
+        }
+        read.sql_file = ResolveExistingFile(*sql_file, map.PathOf("sql_file"), source_directory, "sql_file");
+    }
+    read.filter = map.String("filter");
+    if (auto options = map.Mapping("options")) {
+        read.options = *options;
+    }
+    if (auto archive = map.Mapping("archive_options")) {
+        for (const auto& [key, option] : archive->items()) {
+            read.options[key] = option;
+        }
+    }
+    // query / filter may also be written under options (Odibi moves them there); one place each.
+    for (const char* key : {"query", "filter"}) {
+        std::optional<std::string>& field = std::string(key) == "query" ? read.query : read.filter;
+        if (!read.options.contains(key)) {
+            continue;
+        }
+        const Json& option = read.options[key];
+        std::string text = option.is_string() ? option.get<std::string>() : option.dump();
+        if (field && *field != text) {
+            reader_.AddError(Conflict(key,
+                                      fmt::format("options.{}", key),
+                                      map.KeyLocation(key),
+                                      fmt::format("write the {} once, either as {}: or under options:", key, key)));
+        }
+        field = text;
+        read.options.erase(key);
+    }
+    bool simulation = read.format == "simulation";
+    if (!read.format.empty() && !simulation && !read.table && !read.path && !read.query && !map.Has("sql_file")) {
+        reader_.AddError(Missing("ReadConfig needs one of table, path, query or sql_file",
+                                 map.Location(),
+                                 "add path: <file> (files) or table: <name> (tables)"));
+    } else if (IsSqlFormat(read.format) && !read.table && !read.query && !map.Has("sql_file")) {
+        reader_.AddError(Missing(fmt::format("format: {} needs table, query or sql_file", read.format),
+                                 map.Location(),
+                                 "add table: <schema.table> or query: SELECT ..."));
+    }
+    if (read.query && !read.format.empty() && !IsSqlFormat(read.format)) {
+        NotSupported(map.KeyLocation(map.Has("query") ? "query" : "options"),
+                     fmt::format("read.query on format: {}", read.format),
+                     "a query over a file source (pandas df.query) is not built; use filter: (a SQL WHERE clause) or a "
+                     "transform step");
+    }
+    if (const ConfigValue* incremental = map.Get("incremental")) {
+        read.incremental = ToJson(*incremental);
+        NotSupported(map.KeyLocation("incremental"), "read.incremental", "incremental loading is not built yet");
+    }
+    if (const ConfigValue* travel = map.Get("time_travel")) {
+        read.time_travel = ToJson(*travel);
+        NotSupported(map.KeyLocation("time_travel"), "read.time_travel", "Delta time travel is not built yet");
+    }
+    read.streaming = map.Bool("streaming").value_or(false);
+    if (read.streaming) {
+        NotSupported(map.KeyLocation("streaming"), "read.streaming: true", "streaming reads run on Spark only");
+    }
+    if (const ConfigValue* ddl = map.Get("schema_ddl")) {
+        read.extra["schema_ddl"] = ToJson(*ddl);
+        NotSupported(
+            map.KeyLocation("schema_ddl"), "read.schema_ddl", "Spark DDL schemas for streaming reads are not built");
+    }
+    return read;
+}
+
+std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, const std::string& path) {
+    if (!reader_.ExpectMap(value, path, "a mapping (connection, format, path or table, mode, ...)")) {
+        return std::nullopt;
+    }
+    MapReader map(reader_, value, path);
+    reader_.CheckKeys(value, path, "WriteConfig", WRITE_KEYS, Strictness::STRICT);
+    WriteConfig write;
+    write.config_path = path;
+    if (auto connection = map.RequiredString("connection", "WriteConfig")) {
+        write.connection = *connection;
+        connection_uses_.push_back({*connection, map.ValueLocation("connection"), "write", true});
+    }
+    if (map.RequiredString("format", "WriteConfig")) {
+        if (auto chosen = reader_.Choice(*map.Get("format"), map.PathOf("format"), FormatNames())) {
+            write.format = *chosen;
+            CheckFormat(map, write.format);
+        }
+    }
+    write.table = map.String("table");
+    write.path = map.String("path");
+    if (write.table && write.path) {
+        reader_.AddError(Conflict("table", "path", map.KeyLocation("path"), "write either a table or a path"));
+    } else if (!write.table && !write.path) {
+        reader_.AddError(Missing("WriteConfig needs exactly one of table or path",
+                                 map.Location(),
+                                 "add path: <file or folder> (files) or table: <name> (tables)"));
+    }
+    if (auto mode = map.Choice("mode", WRITE_MODES)) {
+        write.mode = TryParseWriteMode(*mode).value_or(WriteMode::OVERWRITE);
+        if (write.mode == WriteMode::MERGE) {
+            NotSupported(map.ValueLocation("mode"), "mode: merge", "SQL Server MERGE writes are not built yet");
+        }
+    }
+    if (auto options = map.Mapping("options")) {
+        write.options = *options;
+    }
+    if (write.mode == WriteMode::UPSERT || write.mode == WriteMode::APPEND_ONCE) {
+        const Json* keys = write.options.contains("keys") ? &write.options["keys"] : nullptr;
+        bool has_keys = keys != nullptr && ((keys->is_array() && !keys->empty()) ||
+                                            (keys->is_string() && !keys->get<std::string>().empty()));
+        if (!has_keys) {
+            std::string mode = WriteModeName(write.mode);
+            SourceLocation location = map.Has("options") ? map.KeyLocation("options") : map.ValueLocation("mode");
+            location.path = map.PathOf("options");
+            reader_.AddError(Missing(fmt::format("write.mode {} needs options.keys (the key columns)", mode),
+                                     location,
+                                     "add options: {keys: [id]} under write: (keys go under options, not write.keys)"));
+        }
+    }
+    write.partition_by = map.StringList("partition_by").value_or(std::vector<std::string>{});
+    if (const ConfigValue* query = map.Get("first_run_query")) {
+        write.first_run_query = reader_.String(*query, map.PathOf("first_run_query"));
+        NotSupported(map.KeyLocation("first_run_query"),
+                     "write.first_run_query",
+                     "first-run queries belong to SQL sources, which are not built yet");
+    }
+    // Keys of later features: kept whole in `extra`, rejected when they ask for the feature.
+    struct LaterKey {
+        const char* key;
+        const char* why;
+    };
+    static const std::vector<LaterKey> LATER_KEYS = {
+        {"zorder_by", "Z-ordering is a Delta feature that is not built yet"},
+        {"table_properties", "Delta table properties are not built yet"},
+        {"merge_schema", "Delta schema evolution is not built yet"},
+        {"overwrite_schema", "Delta schema overwrite is not built yet"},
+        {"register_table", "registering outputs as tables is not built yet"},
+        {"auto_optimize", "Delta OPTIMIZE/VACUUM is not built yet"},
+        {"add_metadata", "metadata columns (_extracted_at, _source_file, ...) are not built yet"},
+        {"skip_if_unchanged", "skip_if_unchanged is a Delta feature that is not built yet"},
+        {"streaming", "streaming writes run on Spark only"},
+        {"merge_keys", "merge_keys belong to mode: merge (SQL Server), which is not built yet"},
+        {"merge_options", "SQL Server MERGE options are not built yet"},
+        {"overwrite_options", "SQL Server overwrite options are not built yet"},
+        {"skip_hash_columns", ""},
+        {"skip_hash_sort_columns", ""}};
+    for (const auto& later : LATER_KEYS) {
+        const ConfigValue* option = map.Get(later.key);
+        if (option == nullptr) {
+            continue;
+        }
+        write.extra[later.key] = ToJson(*option);
+        std::string key = later.key;
+        bool asks = false;
+        if (key == "merge_schema" || key == "overwrite_schema" || key == "skip_if_unchanged") {
+            asks = reader_.Bool(*option, map.PathOf(key)).value_or(false);
+        } else if (key == "auto_optimize" || key == "add_metadata") {
+            if (option->IsMap()) {
+                const ConfigValue* enabled = option->Find("enabled");
+                asks = enabled == nullptr || enabled->IsNull() ||
+                       reader_.Bool(*enabled, ChildPath(map.PathOf(key), "enabled")).value_or(false);
+            } else {
+                asks = reader_.Bool(*option, map.PathOf(key)).value_or(false);
+            }
+        } else if (key == "skip_hash_columns" || key == "skip_hash_sort_columns") {
+            (void)reader_.StringList(*option, map.PathOf(key));
+        } else {
+            asks = !IsEmptyCollection(*option);
+        }
+        if (asks) {
+            std::string shown = option->IsScalar() ? fmt::format("write.{}: {}", key, option->text) : "write." + key;
+            NotSupported(map.KeyLocation(key), shown, later.why);
+        }
+    }
+    return write;
+}
+
+void ProjectBuilder::BuildTransform(const ConfigValue& value,
+                                    const std::string& path,
+                                    const std::filesystem::path& source_directory,
+                                    NodeConfig& node) {
+    if (!reader_.ExpectMap(value, path, "a mapping with steps: [...]")) {
+        return;
+    }
+    MapReader map(reader_, value, path);
+    reader_.CheckKeys(value, path, "TransformConfig", {"steps"}, Strictness::STRICT);
+    const ConfigValue* steps = map.Get("steps");
+    if (steps == nullptr) {
+        reader_.AddError(ConfigError::MissingKey("TransformConfig", "steps", map.Location()));
+        return;
+    }
+    std::string steps_path = map.PathOf("steps");
+    if (!steps->IsSequence()) {
+        reader_.AddError(ConfigError::InvalidType(
+            "steps", "a list of steps", steps->Describe(), MakeLocation(steps->mark, steps_path)));
+        return;
+    }
+    for (size_t index = 0; index < steps->items.size(); ++index) {
+        const ConfigValue& item = steps->items[index];
+        std::string step_path = ItemPath(steps_path, index);
+        TransformStep step;
+        step.config_path = step_path;
+        if (item.IsScalar()) {
+            step.kind = StepKind::SQL;
+            step.text = item.text;
+            node.transform_steps.push_back(std::move(step));
+            continue;
+        }
+        if (!item.IsMap()) {
+            reader_.AddError(
+                ConfigError::InvalidType("step",
+                                         "a SQL string or a mapping with sql, sql_file, function or operation",
+                                         item.Describe(),
+                                         MakeLocation(item.mark, step_path)));
+            continue;
+        }
+        MapReader step_map(reader_, item, step_path);
+        reader_.CheckKeys(item, step_path, "TransformStep", STEP_KEYS, Strictness::STRICT);
+        std::vector<std::string> kinds;
+        for (const auto& kind : STEP_KINDS) {
+            if (step_map.Has(kind)) {
+                kinds.push_back(kind);
+            }
+        }
+        if (kinds.empty()) {
+            reader_.AddError(Missing("a transform step needs exactly one of sql, sql_file, function or operation",
+                                     step_map.Location(),
+                                     "add sql: SELECT ... FROM df, or function: <name> with params:"));
+            continue;
+        }
+        if (kinds.size() > 1) {
+            reader_.AddError(Conflict(kinds[0],
+                                      kinds[1],
+                                      step_map.KeyLocation(kinds[1]),
+                                      "split this into one step per sql, sql_file, function or operation"));
+            continue;
+        }
+        const std::string& kind = kinds.front();
+        if (kind == "sql") {
+            step.kind = StepKind::SQL;
+            step.text = step_map.String("sql").value_or("");
+        } else if (kind == "sql_file") {
+            step.kind = StepKind::SQL_FILE;
+            auto resolved = ResolveExistingFile(
+                *step_map.Get("sql_file"), step_map.PathOf("sql_file"), source_directory, "sql_file");
+            if (!resolved) {
+                continue;
+            }
+            step.text = *resolved;
+        } else {
+            step.kind = kind == "function" ? StepKind::FUNCTION : StepKind::OPERATION;
+            step.text = step_map.String(kind).value_or("");
+        }
+        if (auto params = step_map.Mapping("params")) {
+            step.params = *params;
+        }
+        node.transform_steps.push_back(std::move(step));
+    }
+}
+
+void ProjectBuilder::BuildInputs(const ConfigValue& value,
+                                 const std::string& path,
+                                 const std::filesystem::path& source_directory,
+                                 const std::string& pipeline,
+                                 NodeConfig& node) {
+    if (!reader_.ExpectMap(value, path, "a mapping of alias to \"$pipeline.node\" or a read mapping")) {
+        return;
+    }
+    static const std::regex REFERENCE(R"(^\$([^.\s]+)\.([^.\s]+)$)");
+    for (const auto& entry : value.entries) {
+        std::string input_path = ChildPath(path, entry.key);
+        InputConfig input;
+        input.alias = entry.key;
+        input.config_path = input_path;
+        if (entry.value.IsMap()) {
+            input.read = BuildRead(entry.value, input_path, source_directory, fmt::format("input \"{}\"", entry.key));
+            if (!input.read) {
+                continue;
+            }
+        } else if (entry.value.IsScalar()) {
+            std::smatch match;
+            if (!std::regex_match(entry.value.text, match, REFERENCE)) {
+                Error error(ErrorCode::INVALID_VALUE,
+                            ErrorSource::USER,
+                            fmt::format("input \"{}\" is \"{}\"; a reference looks like \"$pipeline.node\"",
+                                        entry.key,
+                                        entry.value.text));
+                error.WithLocation(MakeLocation(entry.value.mark, input_path));
+                error.WithSuggestion(fmt::format("write {}: $<pipeline>.<node>, or a read mapping", entry.key));
+                reader_.AddError(error);
+                continue;
+            }
+            input.reference_pipeline = match[1].str();
+            input.reference_node = match[2].str();
+            if (*input.reference_pipeline == pipeline &&
+                std::find(node.depends_on.begin(), node.depends_on.end(), *input.reference_node) ==
+                    node.depends_on.end()) {
+                node.depends_on.push_back(*input.reference_node);
+            }
+        } else {
+            reader_.AddError(ConfigError::InvalidType(entry.key,
+                                                      "\"$pipeline.node\" or a read mapping",
+                                                      entry.value.Describe(),
+                                                      MakeLocation(entry.value.mark, input_path)));
+            continue;
+        }
+        node.inputs.push_back(std::move(input));
+    }
+}
+
+} // namespace odibi::config

@@ -1,0 +1,613 @@
+// The SQLite catalog: one connection per Catalog behind a mutex, WAL journal, IMMEDIATE write
+// transactions, so threads of one process and separate processes can share one catalog file.
+#include <filesystem>
+#include <mutex>
+#include <system_error>
+
+#include "catalog_migrations.hpp"
+#include "catalog_queries.hpp"
+#include "catalog_text.hpp"
+#include "catalog_time.hpp"
+#include "process_liveness.hpp"
+#include "schema_diff.hpp"
+#include "sqlite/sqlite_connection.hpp"
+#include "sqlite/sqlite_migrator.hpp"
+#include <fmt/format.h>
+
+#include "odibi/common/clock.hpp"
+#include "odibi/common/error.hpp"
+#include "odibi/common/identity.hpp"
+#include "odibi/common/log.hpp"
+#include "odibi/common/strings.hpp"
+#include "odibi/state/catalog.hpp"
+
+namespace odibi::state {
+namespace {
+
+constexpr std::string_view IN_MEMORY_PATH = ":memory:";
+constexpr std::string_view RUNNING = "RUNNING";
+constexpr std::string_view DEFAULT_OUTPUT_TYPE = "external_table";
+
+// Rejects a record whose required field is empty: the caller has a bug, and a NOT NULL column would
+// otherwise end up holding an empty string that no query finds.
+void RequireField(const std::string& value, std::string_view field, std::string_view operation) {
+    if (value.empty()) {
+        throw InternalError(fmt::format("catalog {}: {} is empty", operation, field));
+    }
+}
+
+std::string ValueOr(const std::string& value, const std::string& fallback) {
+    return value.empty() ? fallback : value;
+}
+
+std::string DumpJson(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Stored JSON is odibi's own output; text edited by hand into something else is kept as a JSON string.
+nlohmann::json ParseJson(const std::string& text, nlohmann::json empty) {
+    if (text.empty()) {
+        return empty;
+    }
+    auto parsed = nlohmann::json::parse(text, nullptr, false);
+    return parsed.is_discarded() ? nlohmann::json(text) : parsed;
+}
+
+std::optional<int64_t> PositiveOrNull(int64_t value) {
+    return value > 0 ? std::optional<int64_t>(value) : std::nullopt;
+}
+
+/// Reads result columns left to right, in the order of the SELECT lists in catalog_queries.hpp.
+class RowReader {
+public:
+    explicit RowReader(const SqliteStatement& statement) : statement_(statement) {}
+
+    std::string Text() { return statement_.ColumnText(next_column_++); }
+    int64_t Int64() { return statement_.ColumnInt64(next_column_++); }
+    int Int() { return static_cast<int>(statement_.ColumnInt64(next_column_++)); }
+    std::optional<int64_t> NullableInt64() { return statement_.ColumnNullableInt64(next_column_++); }
+
+private:
+    const SqliteStatement& statement_;
+    int next_column_ = 0;
+};
+
+PipelineRunRecord ReadPipelineRun(const SqliteStatement& statement) {
+    RowReader row(statement);
+    PipelineRunRecord record;
+    record.run_id = row.Text();
+    record.project = row.Text();
+    record.pipeline_name = row.Text();
+    record.owner = row.Text();
+    record.layer = row.Text();
+    record.run_start_at = row.Text();
+    record.run_end_at = row.Text();
+    record.duration_ms = row.Int64();
+    record.status = row.Text();
+    record.nodes_total = row.Int();
+    record.nodes_succeeded = row.Int();
+    record.nodes_failed = row.Int();
+    record.nodes_skipped = row.Int();
+    record.rows_processed = row.Int64();
+    record.error_summary = row.Text();
+    record.terminal_nodes = row.Text();
+    record.environment = row.Text();
+    record.host = row.Text();
+    record.pid = row.Int64();
+    record.heartbeat_at = row.Text();
+    record.story_path = row.Text();
+    return record;
+}
+
+NodeRunRecord ReadNodeRun(const SqliteStatement& statement) {
+    RowReader row(statement);
+    NodeRunRecord record;
+    record.run_id = row.Text();
+    record.project = row.Text();
+    record.pipeline_name = row.Text();
+    record.node_name = row.Text();
+    record.status = row.Text();
+    record.run_start_at = row.Text();
+    record.run_end_at = row.Text();
+    record.duration_ms = row.Int64();
+    record.rows_processed = row.Int64();
+    record.metrics = ParseJson(row.Text(), nlohmann::json::object());
+    record.environment = row.Text();
+    return record;
+}
+
+FailureRecord ReadFailure(const SqliteStatement& statement) {
+    RowReader row(statement);
+    FailureRecord record;
+    record.failure_id = row.Text();
+    record.run_id = row.Text();
+    record.project = row.Text();
+    record.pipeline_name = row.Text();
+    record.node_name = row.Text();
+    record.error_type = row.Text();
+    record.error_message = row.Text();
+    record.error_code = row.Text();
+    record.stack_trace = row.Text();
+    record.environment = row.Text();
+    record.timestamp = row.Text();
+    return record;
+}
+
+OutputRecord ReadOutput(const SqliteStatement& statement) {
+    RowReader row(statement);
+    OutputRecord record;
+    record.pipeline_name = row.Text();
+    record.node_name = row.Text();
+    record.output_type = row.Text();
+    record.connection_name = row.Text();
+    record.path = row.Text();
+    record.format = row.Text();
+    record.table_name = row.Text();
+    record.last_run = row.Text();
+    record.row_count = row.NullableInt64();
+    record.updated_at = row.Text();
+    return record;
+}
+
+StateEntry ReadState(const SqliteStatement& statement) {
+    RowReader row(statement);
+    StateEntry entry;
+    entry.key = row.Text();
+    entry.value = row.Text();
+    entry.environment = row.Text();
+    entry.updated_at = row.Text();
+    return entry;
+}
+
+SchemaRecord ReadSchema(const SqliteStatement& statement) {
+    RowReader row(statement);
+    SchemaRecord record;
+    record.table_path = row.Text();
+    record.schema_version = row.Int();
+    record.schema_hash = row.Text();
+    record.columns = ParseJson(row.Text(), nlohmann::json::object());
+    record.captured_at = row.Text();
+    record.pipeline = row.Text();
+    record.node = row.Text();
+    record.run_id = row.Text();
+    record.columns_added = ParseJson(row.Text(), nlohmann::json::array());
+    record.columns_removed = ParseJson(row.Text(), nlohmann::json::array());
+    record.columns_type_changed = ParseJson(row.Text(), nlohmann::json::array());
+    return record;
+}
+
+// Binds a pipeline run in the order of PipelineRunBeginColumns / PipelineRunFinishColumns.
+void BindPipelineRun(SqliteStatement& statement, const PipelineRunRecord& record, const std::string& created_at) {
+    statement.BindText(record.run_id)
+        .BindNullableText(record.project)
+        .BindText(record.pipeline_name)
+        .BindNullableText(record.owner)
+        .BindNullableText(record.layer)
+        .BindText(record.run_start_at)
+        .BindNullableText(record.run_end_at)
+        .BindInt64(record.duration_ms)
+        .BindText(record.status)
+        .BindInt64(record.nodes_total)
+        .BindInt64(record.nodes_succeeded)
+        .BindInt64(record.nodes_failed)
+        .BindInt64(record.nodes_skipped)
+        .BindInt64(record.rows_processed)
+        .BindNullableText(RedactForCatalog(record.error_summary, ERROR_SUMMARY_MAX_CHARACTERS))
+        .BindNullableText(record.terminal_nodes)
+        .BindNullableText(record.environment)
+        .BindNullableText(record.host)
+        .BindNullableInt64(PositiveOrNull(record.pid))
+        .BindNullableText(record.heartbeat_at)
+        .BindNullableText(record.story_path)
+        .BindText(created_at);
+}
+
+template <typename Record, typename Reader> std::vector<Record> ReadAll(SqliteStatement& statement, Reader read) {
+    std::vector<Record> records;
+    while (statement.Step()) {
+        records.push_back(read(statement));
+    }
+    return records;
+}
+
+class SqliteCatalog final : public Catalog {
+public:
+    explicit SqliteCatalog(std::unique_ptr<SqliteConnection> connection) : connection_(std::move(connection)) {}
+
+    void BeginPipelineRun(const PipelineRunRecord& record) override {
+        RequireField(record.run_id, "run_id", "begin pipeline run");
+        RequireField(record.pipeline_name, "pipeline_name", "begin pipeline run");
+        std::string now = FormatIsoUtc(Now());
+        PipelineRunRecord row = record;
+        row.run_start_at = ValueOr(record.run_start_at, now);
+        row.status = record.status.empty() ? std::string(RUNNING) : NormalizeStatus(record.status);
+        row.heartbeat_at = ValueOr(record.heartbeat_at, row.run_start_at);
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "begin pipeline run");
+        auto statement = connection_->Prepare(UpsertSql("meta_pipeline_runs", PipelineRunBeginColumns(), "run_id"),
+                                              "begin pipeline run");
+        BindPipelineRun(statement, row, now);
+        statement.Run();
+        transaction.Commit();
+    }
+
+    void FinishPipelineRun(const PipelineRunRecord& record) override {
+        RequireField(record.run_id, "run_id", "finish pipeline run");
+        RequireField(record.pipeline_name, "pipeline_name", "finish pipeline run");
+        RequireField(record.status, "status", "finish pipeline run");
+        std::string now = FormatIsoUtc(Now());
+        PipelineRunRecord row = record;
+        row.run_end_at = ValueOr(record.run_end_at, now);
+        // Used only when BeginPipelineRun never got through; otherwise the stored start is kept.
+        row.run_start_at = ValueOr(record.run_start_at, row.run_end_at);
+        row.status = NormalizeStatus(record.status);
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "finish pipeline run");
+        auto statement = connection_->Prepare(UpsertSql("meta_pipeline_runs", PipelineRunFinishColumns(), "run_id"),
+                                              "finish pipeline run");
+        BindPipelineRun(statement, row, now);
+        statement.Run();
+        transaction.Commit();
+    }
+
+    void RecordNodeRun(const NodeRunRecord& record) override {
+        RequireField(record.run_id, "run_id", "record node run");
+        RequireField(record.pipeline_name, "pipeline_name", "record node run");
+        RequireField(record.node_name, "node_name", "record node run");
+        RequireField(record.status, "status", "record node run");
+        std::string now = FormatIsoUtc(Now());
+        std::string status = NormalizeStatus(record.status);
+        std::string timestamp = ValueOr(record.run_end_at, now);
+        // A node that never started (skipped) is dated when it was recorded, so date filters find it.
+        std::string run_start_at = ValueOr(record.run_start_at, timestamp);
+        std::string metrics_json =
+            SecretRegistry::Redact(DumpJson(record.metrics.is_null() ? nlohmann::json::object() : record.metrics));
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "record node run");
+        connection_
+            ->Prepare(UpsertSql("meta_runs", RunColumns(), "run_id, pipeline_name, node_name"), "record node run")
+            .BindText(record.run_id)
+            .BindNullableText(record.project)
+            .BindText(record.pipeline_name)
+            .BindText(record.node_name)
+            .BindText(status)
+            .BindInt64(record.rows_processed)
+            .BindInt64(record.duration_ms)
+            .BindText(metrics_json)
+            .BindNullableText(record.environment)
+            .BindText(timestamp)
+            .BindText(DateOf(timestamp))
+            .Run();
+        connection_
+            ->Prepare(UpsertSql("meta_node_runs", NodeRunColumns(), "run_id, pipeline_name, node_name"),
+                      "record node run")
+            .BindText(record.run_id)
+            .BindText(NewUuid())
+            .BindNullableText(record.project)
+            .BindText(record.pipeline_name)
+            .BindText(record.node_name)
+            .BindText(status)
+            .BindText(run_start_at)
+            .BindNullableText(record.run_end_at)
+            .BindInt64(record.duration_ms)
+            .BindInt64(record.rows_processed)
+            .BindText(metrics_json)
+            .BindNullableText(record.environment)
+            .BindText(now)
+            .Run();
+        transaction.Commit();
+    }
+
+    void RecordFailure(const FailureRecord& record) override {
+        RequireField(record.run_id, "run_id", "record failure");
+        RequireField(record.pipeline_name, "pipeline_name", "record failure");
+        RequireField(record.node_name, "node_name", "record failure");
+        RequireField(record.error_type, "error_type", "record failure");
+        std::string timestamp = ValueOr(record.timestamp, FormatIsoUtc(Now()));
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "record failure");
+        connection_->Prepare(UpsertSql("meta_failures", FailureColumns(), "failure_id"), "record failure")
+            .BindText(ValueOr(record.failure_id, NewUuid()))
+            .BindText(record.run_id)
+            .BindNullableText(record.project)
+            .BindText(record.pipeline_name)
+            .BindText(record.node_name)
+            .BindText(record.error_type)
+            .BindNullableText(RedactForCatalog(record.error_message, ERROR_MESSAGE_MAX_CHARACTERS))
+            .BindNullableText(record.error_code)
+            .BindNullableText(RedactForCatalog(record.stack_trace, STACK_TRACE_MAX_CHARACTERS))
+            .BindNullableText(record.environment)
+            .BindText(timestamp)
+            .BindText(DateOf(timestamp))
+            .Run();
+        transaction.Commit();
+    }
+
+    void UpsertOutput(const OutputRecord& record) override {
+        RequireField(record.pipeline_name, "pipeline_name", "upsert output");
+        RequireField(record.node_name, "node_name", "upsert output");
+        std::string now = FormatIsoUtc(Now());
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "upsert output");
+        connection_->Prepare(UpsertSql("meta_outputs", OutputColumns(), "pipeline_name, node_name"), "upsert output")
+            .BindText(record.pipeline_name)
+            .BindText(record.node_name)
+            .BindText(ValueOr(record.output_type, std::string(DEFAULT_OUTPUT_TYPE)))
+            .BindNullableText(record.connection_name)
+            .BindNullableText(record.path)
+            .BindNullableText(record.format)
+            .BindNullableText(record.table_name)
+            .BindText(ValueOr(record.last_run, now))
+            .BindNullableInt64(record.row_count)
+            .BindText(ValueOr(record.updated_at, now))
+            .Run();
+        transaction.Commit();
+    }
+
+    std::optional<OutputRecord> TryGetOutput(const std::string& pipeline, const std::string& node) override {
+        std::lock_guard lock(connection_mutex_);
+        auto statement = connection_->Prepare(OutputByKeySql(), "read output");
+        statement.BindText(pipeline).BindText(node);
+        if (!statement.Step()) {
+            return std::nullopt;
+        }
+        return ReadOutput(statement);
+    }
+
+    SchemaRecord RecordSchema(const SchemaRecord& record) override {
+        RequireField(record.table_path, "table_path", "record schema");
+        RequireField(record.schema_hash, "schema_hash", "record schema");
+        if (!record.columns.is_null() && !record.columns.is_object()) {
+            throw InternalError(fmt::format("catalog record schema: columns of {} must be a {{column: type}} object, "
+                                            "got {}",
+                                            record.table_path,
+                                            record.columns.type_name()));
+        }
+        std::lock_guard lock(connection_mutex_);
+        // The read of the latest version and the insert of the next share one write transaction, so two
+        // writers of the same table cannot both claim version N + 1.
+        SqliteTransaction transaction(*connection_, "record schema");
+        std::optional<SchemaRecord> latest;
+        {
+            auto statement = connection_->Prepare(LatestSchemaSql(), "record schema");
+            statement.BindText(record.table_path);
+            if (statement.Step()) {
+                latest = ReadSchema(statement);
+            }
+        }
+        if (latest && latest->schema_hash == record.schema_hash) {
+            return *latest;
+        }
+        SchemaRecord current = record;
+        current.columns = record.columns.is_null() ? nlohmann::json::object() : record.columns;
+        current.schema_version = latest ? latest->schema_version + 1 : 1;
+        current.captured_at = ValueOr(record.captured_at, FormatIsoUtc(Now()));
+        SchemaDiff diff = latest ? DiffColumns(latest->columns, current.columns) : SchemaDiff{};
+        current.columns_added = diff.added;
+        current.columns_removed = diff.removed;
+        current.columns_type_changed = diff.type_changed;
+        connection_->Prepare(InsertSchemaSql(), "record schema")
+            .BindText(current.table_path)
+            .BindInt64(current.schema_version)
+            .BindText(current.schema_hash)
+            .BindText(DumpJson(current.columns))
+            .BindText(current.captured_at)
+            .BindNullableText(current.pipeline)
+            .BindNullableText(current.node)
+            .BindNullableText(current.run_id)
+            .BindText(DumpJson(current.columns_added))
+            .BindText(DumpJson(current.columns_removed))
+            .BindText(DumpJson(current.columns_type_changed))
+            .Run();
+        transaction.Commit();
+        return current;
+    }
+
+    void UpsertTable(const TableRecord& record) override {
+        RequireField(record.table_name, "table_name", "upsert table");
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "upsert table");
+        connection_->Prepare(UpsertSql("meta_tables", TableColumns(), "project, table_name"), "upsert table")
+            .BindText(record.project)
+            .BindText(record.table_name)
+            .BindNullableText(record.path)
+            .BindNullableText(record.format)
+            .BindNullableText(record.pattern_type)
+            .BindNullableText(record.schema_hash)
+            .BindText(ValueOr(record.updated_at, FormatIsoUtc(Now())))
+            .Run();
+        transaction.Commit();
+    }
+
+    std::optional<StateEntry> TryGetState(const std::string& key) override {
+        std::lock_guard lock(connection_mutex_);
+        auto statement = connection_->Prepare(StateByKeySql(), "read state");
+        statement.BindText(key);
+        if (!statement.Step()) {
+            return std::nullopt;
+        }
+        return ReadState(statement);
+    }
+
+    void SetState(const StateEntry& entry) override {
+        RequireField(entry.key, "key", "set state");
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "set state");
+        connection_->Prepare(UpsertSql("meta_state", StateColumns(), "key"), "set state")
+            .BindText(entry.key)
+            .BindText(entry.value)
+            .BindNullableText(entry.environment)
+            .BindText(ValueOr(entry.updated_at, FormatIsoUtc(Now())))
+            .Run();
+        transaction.Commit();
+    }
+
+    bool DeleteState(const std::string& key) override {
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "delete state");
+        connection_->Prepare(DeleteStateSql(), "delete state").BindText(key).Run();
+        bool deleted = connection_->ChangedRows() > 0;
+        transaction.Commit();
+        return deleted;
+    }
+
+    std::vector<StateEntry> ListState() override {
+        std::lock_guard lock(connection_mutex_);
+        auto statement = connection_->Prepare(ListStateSql(), "list state");
+        return ReadAll<StateEntry>(statement, ReadState);
+    }
+
+    std::vector<PipelineRunRecord> ListPipelineRuns(const RunQuery& query) override {
+        return RunQueryRows<PipelineRunRecord>(PipelineRunsQuery(query, Now()), "list pipeline runs", ReadPipelineRun);
+    }
+
+    std::vector<NodeRunRecord> ListNodeRuns(const RunQuery& query) override {
+        return RunQueryRows<NodeRunRecord>(NodeRunsQuery(query, Now()), "list node runs", ReadNodeRun);
+    }
+
+    std::vector<FailureRecord> ListFailures(const RunQuery& query) override {
+        return RunQueryRows<FailureRecord>(FailuresQuery(query, Now()), "list failures", ReadFailure);
+    }
+
+    std::optional<PipelineRunRecord> TryGetLastRun(const std::string& pipeline,
+                                                   const std::optional<std::string>& status) override {
+        BoundQuery query{LastPipelineRunSql(status.has_value()), {pipeline}};
+        if (status) {
+            query.parameters.push_back(NormalizeStatus(*status));
+        }
+        auto runs = RunQueryRows<PipelineRunRecord>(query, "read last run", ReadPipelineRun);
+        if (runs.empty()) {
+            return std::nullopt;
+        }
+        return runs.front();
+    }
+
+    std::vector<NodeRunRecord> ListNodeRunsOfRun(const std::string& run_id) override {
+        return RunQueryRows<NodeRunRecord>(BoundQuery{NodeRunsOfRunSql(), {run_id}}, "list node runs", ReadNodeRun);
+    }
+
+    std::vector<PipelineRunRecord> MarkAbandonedRuns(const std::string& host) override {
+        std::string now = FormatIsoUtc(Now());
+        int64_t own_pid = CurrentProcessId();
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "mark abandoned runs");
+        std::vector<PipelineRunRecord> running;
+        {
+            auto statement = connection_->Prepare(RunningRunsOfHostSql(), "mark abandoned runs");
+            statement.BindText(host);
+            running = ReadAll<PipelineRunRecord>(statement, ReadPipelineRun);
+        }
+        std::vector<PipelineRunRecord> abandoned;
+        for (auto& run : running) {
+            if (run.pid == own_pid || !IsProcessGone(run.pid)) {
+                continue;
+            }
+            // The last heartbeat is the latest moment the run is known to have been alive.
+            std::string run_end_at = ValueOr(run.heartbeat_at, now);
+            int64_t duration_ms = run.duration_ms;
+            auto started = ParseIsoUtc(run.run_start_at);
+            auto ended = ParseIsoUtc(run_end_at);
+            if (started && ended && *ended >= *started) {
+                duration_ms = MillisecondsBetween(*started, *ended);
+            }
+            std::string summary =
+                fmt::format("abandoned: process {} on {} ended without finishing the run", run.pid, host);
+            connection_->Prepare(AbandonRunSql(), "mark abandoned runs")
+                .BindText(run_end_at)
+                .BindInt64(duration_ms)
+                .BindText(summary)
+                .BindText(run.run_id)
+                .Run();
+            if (connection_->ChangedRows() == 0) {
+                continue;
+            }
+            run.status = "ABANDONED";
+            run.run_end_at = run_end_at;
+            run.duration_ms = duration_ms;
+            run.error_summary = ValueOr(run.error_summary, summary);
+            abandoned.push_back(std::move(run));
+        }
+        transaction.Commit();
+        return abandoned;
+    }
+
+    void Heartbeat(const std::string& run_id, const std::string& at) override {
+        std::string heartbeat_at = ValueOr(at, FormatIsoUtc(Now()));
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "heartbeat");
+        connection_->Prepare(HeartbeatSql(), "heartbeat").BindText(heartbeat_at).BindText(run_id).Run();
+        transaction.Commit();
+    }
+
+private:
+    template <typename Record, typename Reader>
+    std::vector<Record> RunQueryRows(const BoundQuery& query, std::string_view operation, Reader read) {
+        std::lock_guard lock(connection_mutex_);
+        auto statement = connection_->Prepare(query.sql, operation);
+        for (const auto& parameter : query.parameters) {
+            statement.BindText(parameter);
+        }
+        return ReadAll<Record>(statement, read);
+    }
+
+    std::mutex connection_mutex_; // guards connection_ and every statement prepared on it
+    std::unique_ptr<SqliteConnection> connection_;
+};
+
+void CreateParentDirectories(const std::string& path) {
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (parent.empty()) {
+        return;
+    }
+    std::error_code error_code;
+    std::filesystem::create_directories(parent, error_code);
+    if (error_code) {
+        Error error(ErrorCode::CATALOG_ERROR,
+                    ErrorSource::EXTERNAL,
+                    fmt::format("cannot create the catalog directory {}: {}", parent.string(), error_code.message()));
+        error.WithPhase("catalog");
+        error.WithContext("catalog", path);
+        error.WithSuggestion(fmt::format("check that {} can be created and written by this user, or point "
+                                         "system.path somewhere writable",
+                                         parent.string()));
+        throw error;
+    }
+}
+
+// WAL lets readers work while one writer commits, and lets separate processes share the file.
+void ConfigureConnection(SqliteConnection& connection) {
+    auto journal = connection.Prepare("PRAGMA journal_mode = WAL", "set journal mode");
+    std::string mode = journal.Step() ? ToLower(journal.ColumnText(0)) : std::string();
+    if (mode != "wal" && connection.Path() != IN_MEMORY_PATH) {
+        Log::Warning(fmt::format("catalog {}: SQLite kept journal mode \"{}\" instead of WAL; concurrent runs will "
+                                 "wait longer for each other",
+                                 connection.Path(),
+                                 mode));
+    }
+    // The catalog holds high-water marks: a commit must survive a power cut, not only a crash.
+    connection.Execute("PRAGMA synchronous = FULL", "set synchronous mode");
+}
+
+} // namespace
+
+std::unique_ptr<Catalog> OpenSqliteCatalog(const std::string& path) {
+    return OpenSqliteCatalog(path, SqliteCatalogOptions{});
+}
+
+std::unique_ptr<Catalog> OpenSqliteCatalog(const std::string& path, const SqliteCatalogOptions& options) {
+    if (path.empty()) {
+        Error error(ErrorCode::CATALOG_ERROR, ErrorSource::USER, "the catalog path is empty");
+        error.WithPhase("catalog");
+        error.WithSuggestion("set system.path (default \"_odibi_system\") to a directory for the catalog");
+        throw error;
+    }
+    if (path != IN_MEMORY_PATH) {
+        CreateParentDirectories(path);
+    }
+    auto connection = std::make_unique<SqliteConnection>(path, options.busy_timeout, options.busy_retry);
+    ConfigureConnection(*connection);
+    ApplyMigrations(*connection, CatalogMigrations());
+    return std::make_unique<SqliteCatalog>(std::move(connection));
+}
+
+} // namespace odibi::state
