@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -24,6 +25,8 @@ namespace {
 using engine::QuoteIdentifier;
 
 constexpr size_t MAXIMUM_CATALOG_SCHEMA_COLUMNS = 4096;
+// Text inputs up to this size are counted for the story; larger ones are not scanned a second time.
+constexpr uintmax_t CHEAP_TEXT_COUNT_BYTES = 16U * 1024U * 1024U;
 
 std::string ReadTextFile(const std::string& path) {
     std::ifstream stream(path, std::ios::binary);
@@ -110,7 +113,10 @@ public:
     [[nodiscard]] const std::string& Phase() const { return phase_; }
     [[nodiscard]] const std::string& Step() const { return step_; }
     [[nodiscard]] const std::string& Sql() const { return sql_; }
-    [[nodiscard]] const std::string& InputRelation() const { return input_relation_; }
+    /// Dotted config path of the piece that ran last (a step, the read, the write).
+    [[nodiscard]] const std::string& ConfigPath() const { return config_path_; }
+    /// The relation the failing piece read: its columns are what the user's SQL could use.
+    [[nodiscard]] const std::string& InputRelation() const { return step_input_.empty() ? input_relation_ : step_input_; }
     [[nodiscard]] bool WriteCommitted() const { return write_committed_; }
 
 private:
@@ -128,10 +134,15 @@ private:
         result_.steps.push_back({phase, description, SecretRegistry::Redact(sql), MillisecondsBetween(started, Now())});
     }
 
-    void CreateView(const std::string& relation, const std::string& phase, const std::string& description, const std::string& select) {
+    /// `shown_sql` is what an error shows (the statement as the user wrote it); `select` by default.
+    void CreateView(const std::string& relation,
+                    const std::string& phase,
+                    const std::string& description,
+                    const std::string& select,
+                    const std::string& shown_sql = "") {
         phase_ = phase;
         step_ = description;
-        sql_ = select;
+        sql_ = shown_sql.empty() ? select : shown_sql;
         auto started = Now();
         connection_.Execute(fmt::format("CREATE OR REPLACE VIEW {} AS {}", relation, select));
         result_.steps.push_back({phase, description, SecretRegistry::Redact(select), MillisecondsBetween(started, Now())});
@@ -139,6 +150,7 @@ private:
 
     void RunStatements(const std::string& phase, const std::vector<std::string>& statements) {
         for (size_t index = 0; index < statements.size(); ++index) {
+            config_path_ = fmt::format("{}.{}[{}]", config_.config_path, phase, index);
             Execute(phase, fmt::format("{} {} of {}", phase, index + 1, statements.size()), statements[index]);
         }
     }
@@ -194,11 +206,16 @@ private:
         switch (node_.input_kind) {
         case graph::InputKind::READ: {
             const auto& read = *config_.read;
+            config_path_ = read.config_path;
             std::string relation = Internal("read");
             CreateView(relation,
                        "read",
                        fmt::format("read {} {}", read.format, read.path.value_or(read.table.value_or(""))),
                        "SELECT * FROM " + ScanOf(read));
+            if (IsCheapToCount(read)) {
+                auto count = connection_.Query(fmt::format("SELECT count(*) FROM {}", relation)).Scalar();
+                result_.rows_in = count ? std::optional<int64_t>(std::stoll(*count)) : std::nullopt;
+            }
             return relation;
         }
         case graph::InputKind::INPUTS:
@@ -227,9 +244,25 @@ private:
         return std::nullopt;
     }
 
+    /// Reads are counted only when that costs almost nothing: parquet keeps row counts in its
+    /// footer, and small text files are cheap to scan twice. Large csv/json inputs are not.
+    bool IsCheapToCount(const config::ReadConfig& read) const {
+        if (read.format == "parquet") {
+            return !read.filter.has_value();
+        }
+        if (!read.path) {
+            return false;
+        }
+        std::error_code error;
+        std::string resolved = StorageFor(read.connection.value_or("")).Resolve(*read.path);
+        return std::filesystem::is_regular_file(resolved, error) &&
+               std::filesystem::file_size(resolved, error) <= CHEAP_TEXT_COUNT_BYTES && !error;
+    }
+
     std::optional<std::string> ResolveInputs() {
         std::optional<std::string> primary;
         for (const auto& input : config_.inputs) {
+            config_path_ = input.config_path;
             std::string relation = Internal("input_" + input.alias);
             std::string select;
             if (input.read) {
@@ -257,6 +290,7 @@ private:
         }
         phase_ = "transform";
         step_ = fmt::format("transformer {}", *config_.transformer);
+        config_path_ = config_.config_path + ".transformer";
         const auto& transformer = transform::TransformerRegistry::Builtins().Get(*config_.transformer);
         if (!current) {
             throw Error(ErrorCode::NODE_HAS_NO_INPUT,
@@ -265,6 +299,7 @@ private:
                 .WithSuggestion("add a read: block or depends_on: [<node>]");
         }
         std::string relation = Internal("transformer");
+        step_input_ = *current;
         std::string select = transformer.CompileSql(config_.params, {*current, connection_});
         CreateView(relation, "transform", step_, select);
         return relation;
@@ -274,13 +309,18 @@ private:
         size_t total = config_.transform_steps.size();
         for (size_t index = 0; index < total; ++index) {
             const auto& step = config_.transform_steps[index];
+            config_path_ = step.config_path;
             std::string description = fmt::format("step {} of {}", index + 1, total);
             phase_ = "transform";
             step_ = description;
             std::string relation = Internal(fmt::format("step{}", index + 1));
+            step_input_ = current.value_or("");
             std::string select;
+            // Errors show the statement as the user wrote it (with `df`, not odibi's view names).
+            std::string user_sql;
             if (step.kind == config::StepKind::SQL || step.kind == config::StepKind::SQL_FILE) {
                 std::string sql = step.kind == config::StepKind::SQL ? step.text : ReadTextFile(step.text);
+                user_sql = sql;
                 description += step.kind == config::StepKind::SQL ? " (sql)" : fmt::format(" (sql_file {})", step.text);
                 std::map<std::string, std::string> replacements = aliases_;
                 if (current) {
@@ -300,7 +340,7 @@ private:
                 const auto& transformer = transform::TransformerRegistry::Builtins().Get(step.text);
                 select = transformer.CompileSql(step.params, {*current, connection_});
             }
-            CreateView(relation, "transform", description, select);
+            CreateView(relation, "transform", description, select, user_sql);
             current = relation;
         }
         return current;
@@ -322,6 +362,7 @@ private:
 
     void Write() {
         const auto& write = *config_.write;
+        config_path_ = write.config_path;
         phase_ = "write";
         step_ = fmt::format("write {} {} ({})", write.format, write.path.value_or(write.table.value_or("")), config::WriteModeName(write.mode));
         sql_.clear();
@@ -425,7 +466,9 @@ private:
     std::string phase_ = "start";
     std::string step_;
     std::string sql_;
+    std::string config_path_;
     std::string input_relation_;
+    std::string step_input_;
     bool materialized_ = false;
     bool written_ = false;
     bool write_committed_ = false;
@@ -466,6 +509,20 @@ std::vector<std::string> SuggestFixes(const Error& error,
     return suggestions;
 }
 
+/// Whether another attempt can succeed: failures of disks, networks and servers can be transient;
+/// a wrong column name or a bad cast fails the same way every time, so it is not retried.
+bool IsTransient(const Error& error) {
+    if (error.Code() == ErrorCode::INTERRUPTED) {
+        return false;
+    }
+    if (error.Source() == ErrorSource::EXTERNAL) {
+        return true;
+    }
+    const std::string& message = error.Message();
+    return message.find("IO Error") != std::string::npos || message.find("HTTP") != std::string::npos ||
+           message.find("Out of Memory Error") != std::string::npos;
+}
+
 double BackoffSeconds(const config::RetryConfig& retry, int attempt) {
     switch (retry.backoff) {
     case config::BackoffKind::EXPONENTIAL:
@@ -502,6 +559,7 @@ NodeResult RunNode(const graph::PlanNode& node,
     result.explanation = config.explanation;
     result.runbook_url = config.runbook_url;
     result.dependencies = node.dependencies;
+    result.config_yaml = SecretRegistry::Redact(node.config_snapshot.dump(2));
     result.started_at = Now();
 
     std::vector<std::string> parts;
@@ -549,15 +607,17 @@ NodeResult RunNode(const graph::PlanNode& node,
             record.message = SecretRegistry::Redact(error.Message());
             record.phase = execution.Phase();
             record.step = execution.Step();
+            // The user's statement (with df and aliases resolved) reads better than the view wrapper
+            // around it; the SQL an error carries is the fallback (writes build their own).
             std::string sql = execution.Sql();
             for (const auto& [key, value] : error.Context()) {
-                if (key == "sql") {
+                if (key == "sql" && sql.empty()) {
                     sql = value;
                 }
             }
             record.sql = SecretRegistry::Redact(sql);
-            const std::string step_path = record.phase == "write" ? ".write" : record.phase == "read" ? ".read" : "";
-            record.location = context.project.locations.Find(config.config_path + step_path).ToString();
+            record.location =
+                context.project.locations.Find(execution.ConfigPath().empty() ? config.config_path : execution.ConfigPath()).ToString();
             record.available_columns = available_columns;
             if (error.Code() != ErrorCode::INTERRUPTED) {
                 record.suggestions = SuggestFixes(error, available_columns, context.pipeline, node.name, context.project.config_file);
@@ -567,8 +627,8 @@ NodeResult RunNode(const graph::PlanNode& node,
             }
             result.error = std::move(record);
             result.status = NodeStatus::FAILED;
-            bool retryable = !cancellation.IsCancelled() && !execution.WriteCommitted() &&
-                             error.Code() != ErrorCode::INTERRUPTED && attempt < max_attempts;
+            bool retryable = !cancellation.IsCancelled() && !execution.WriteCommitted() && IsTransient(error) &&
+                             attempt < max_attempts;
             if (!retryable) {
                 if (execution.WriteCommitted()) {
                     result.warnings.push_back("the write had already committed when the node failed; it was not retried "

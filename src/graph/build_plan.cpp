@@ -371,7 +371,8 @@ BuildPipeline(const ProjectContext& context, const config::PipelineConfig& pipel
         }
         node.materialize = config.cache || (threshold && *threshold > 0 &&
                                             working.dependents.size() >= static_cast<size_t>(*threshold));
-        hash_of[index] = ComputeVersionHash(CanonicalNodeJson(config, context.project), upstream);
+        node.config_snapshot = CanonicalNodeJson(config, context.project);
+        hash_of[index] = ComputeVersionHash(node.config_snapshot, upstream);
         node.version_hash = hash_of[index];
         if (cycles.empty()) {
             if (plan.layers.size() <= static_cast<size_t>(node.layer)) {

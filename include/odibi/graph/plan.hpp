@@ -43,6 +43,7 @@ struct PlanNode {
     std::string skip_cause;   ///< why it will be skipped when !enabled ("disabled", "upstream 'x' is disabled")
     bool materialize = false; ///< cache: true, or dependents >= auto_cache_threshold
     std::string version_hash; ///< over own config, SQL (incl. sql_file text) and upstream hashes
+    nlohmann::json config_snapshot; ///< what decides the node's output (the hashed config), for the story
 };
 
 /// What a node mainly does, as Odibi's plan command classifies it: "transform" (transform steps or a

@@ -83,7 +83,9 @@ private:
                 select.push_back("l." + quoted);
             }
         }
-        const std::string suffix = "_" + params.TryGetString("prefix").value_or(dataset);
+        // As Odibi's pandas path: an empty prefix counts as none.
+        const std::string prefix = params.GetString("prefix");
+        const std::string suffix = "_" + (prefix.empty() ? dataset : prefix);
         for (const auto& column : right.Columns()) {
             bool is_key = std::any_of(
                 right_keys.begin(), right_keys.end(), [&](const std::string& key) { return key == column.name; });

@@ -27,7 +27,7 @@ std::string KeysOf(const nlohmann::json& object) {
     return keys.empty() ? "(none)" : Join(keys, ", ");
 }
 
-/// Walks the pointer; on failure `problem` says which segment could not be followed.
+// Walks the pointer; on failure `problem` says which segment could not be followed.
 const nlohmann::json* Resolve(const nlohmann::json& document, const std::string& pointer, std::string& problem) {
     const nlohmann::json* current = &document;
     if (pointer.empty()) {

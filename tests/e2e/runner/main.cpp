@@ -16,17 +16,19 @@ constexpr int EXIT_FAILED = 1;
 constexpr int EXIT_USAGE = 2;
 
 void PrintUsage(std::ostream& stream) {
-    stream << "usage: odibi_e2e [--odibi PATH] [--shared DIR] [--keep] [--verbose] [--stop-on-failure] FILE.test...\n"
+    stream << "usage: odibi_e2e [--odibi PATH] [--shared DIR] [--keep|--discard] [--verbose] [--stop-on-failure] "
+              "FILE.test...\n"
               "  --odibi PATH         the odibi binary that `odibi ...` lines run\n"
               "  --shared DIR         the shared directory that `copy` reads from (${SHARED})\n"
               "  --keep               keep each test directory, even when the test passes\n"
+              "  --discard            remove each test directory, even when a check failed\n"
               "  --verbose            print each record as it runs\n"
               "  --stop-on-failure    stop a file at its first failed check\n"
               "exit status: 0 all passed, 1 a check failed, 2 usage or .test syntax error\n";
 }
 
-/// An absolute path for `program`: relative paths against the current directory, bare names
-/// through PATH (like a shell), so that it still resolves once commands run in a test directory.
+// An absolute path for `program`: relative paths against the current directory, bare names
+// through PATH (like a shell), so that it still resolves once commands run in a test directory.
 std::string ResolveProgram(const std::string& program) {
     if (program.find('/') != std::string::npos) {
         return std::filesystem::absolute(program).lexically_normal().string();
@@ -71,6 +73,8 @@ int main(int argc, char** argv) {
             options.shared_directory = value();
         } else if (argument == "--keep") {
             options.keep_directory = true;
+        } else if (argument == "--discard") {
+            options.discard_directory = true;
         } else if (argument == "--verbose") {
             options.verbose = true;
         } else if (argument == "--stop-on-failure") {

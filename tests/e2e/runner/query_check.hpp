@@ -11,20 +11,20 @@
 
 namespace odibi::e2e {
 
-/// Values rendered as text: NULL for nulls, (empty) for empty strings.
+// Values rendered as text: NULL for nulls, (empty) for empty strings.
 struct QueryResult {
     std::vector<std::string> columns;
     std::vector<std::vector<std::string>> rows;
-    std::optional<std::string> error; ///< the database's message when the query failed
+    std::optional<std::string> error; // the database's message when the query failed
 };
 
-/// A fresh in-memory DuckDB with the process's working directory, so relative paths work.
+// A fresh in-memory DuckDB with the process's working directory, so relative paths work.
 [[nodiscard]] QueryResult RunDuckDbQuery(const std::string& sql);
 
-/// The SQLite file at `database`, opened without creating it and with writes refused.
+// The SQLite file at `database`, opened without creating it and with writes refused.
 [[nodiscard]] QueryResult RunSqliteQuery(const std::filesystem::path& database, const std::string& sql);
 
-/// Compares after sorting per `sort_mode`; the detail shows both sides when they differ.
+// Compares after sorting per `sort_mode`; the detail shows both sides when they differ.
 [[nodiscard]] CheckOutcome
 CompareRows(const QueryResult& actual, const std::vector<std::string>& expected_lines, SortMode sort_mode);
 

@@ -21,7 +21,7 @@ constexpr size_t READ_CHUNK = 65536;
 constexpr int EXIT_STATUS_SIGNAL_BASE = 128;
 constexpr int CHILD_SETUP_FAILED = 127;
 
-/// A pipe whose two ends are closed on destruction unless released.
+// A pipe whose two ends are closed on destruction unless released.
 class Pipe {
 public:
     Pipe() {
@@ -53,7 +53,7 @@ private:
     std::array<int, 2> descriptors_{-1, -1};
 };
 
-/// Reports a setup failure to the parent without allocating (the parent may have other threads).
+// Reports a setup failure to the parent without allocating (the parent may have other threads).
 [[noreturn]] void ChildFail(int report_descriptor, const char* what, const char* subject) {
     const char* reason = std::strerror(errno);
     for (const char* part : {what, " ", subject, ": ", reason}) {
@@ -63,7 +63,7 @@ private:
     _exit(CHILD_SETUP_FAILED);
 }
 
-/// Runs in the forked child: redirects, resets signals, changes directory and execs.
+// Runs in the forked child: redirects, resets signals, changes directory and execs.
 [[noreturn]] void StartChild(const char* stdin_path,
                              const char* working_directory,
                              std::vector<char*>& argv,
@@ -93,7 +93,7 @@ private:
     ChildFail(report_descriptor, "cannot execute", argv[0]);
 }
 
-/// Reads what is available; returns false at end of file or on a hard error.
+// Reads what is available; returns false at end of file or on a hard error.
 bool Drain(int descriptor, std::string& sink) {
     std::array<char, READ_CHUNK> buffer{};
     while (true) {
@@ -204,6 +204,7 @@ ProcessOutcome RunProcess(const ProcessSpec& spec) {
     bool stderr_open = true;
     bool exited = false;
     int status = 0;
+    std::optional<std::chrono::milliseconds> triggered_at;
     auto elapsed = [&] {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     };
@@ -234,9 +235,13 @@ ProcessOutcome RunProcess(const ProcessSpec& spec) {
         }
         if (spec.signal_plan && !outcome.signal_sent) {
             const SignalPlan& plan = *spec.signal_plan;
+            if (!plan.delay && !triggered_at &&
+                (outcome.stdout_text.find(plan.trigger_text) != std::string::npos ||
+                 outcome.stderr_text.find(plan.trigger_text) != std::string::npos)) {
+                triggered_at = elapsed();
+            }
             bool fire = plan.delay ? elapsed() >= *plan.delay
-                                   : (outcome.stdout_text.find(plan.trigger_text) != std::string::npos ||
-                                      outcome.stderr_text.find(plan.trigger_text) != std::string::npos);
+                                   : triggered_at && elapsed() - *triggered_at >= plan.delay_after_trigger;
             if (fire) {
                 kill(child, plan.signal);
                 outcome.signal_sent = true;

@@ -7,7 +7,6 @@
 #include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "file_tree.hpp"
@@ -16,7 +15,6 @@
 #include "shell_words.hpp"
 #include "subprocess.hpp"
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "odibi/common/strings.hpp"
 
@@ -33,7 +31,7 @@ constexpr size_t HEAD_LINES = 40;
 constexpr size_t TAIL_LINES = 20;
 constexpr size_t MAX_LINE_WIDTH = 400;
 
-/// Shows long output as its head and tail, each line indented and cut to a sane width.
+// Shows long output as its head and tail, each line indented and cut to a sane width.
 std::string Excerpt(const std::string& text) {
     if (text.empty()) {
         return "    (empty)\n";
@@ -91,7 +89,7 @@ std::string OperatorText(const JsonCheck& check) {
     return check.operand.empty() ? text : text + " " + check.operand;
 }
 
-/// The last command that ran, kept so that later failures can show what it printed.
+// The last command that ran, kept so that later failures can show what it printed.
 struct LastCommand {
     int line = 0;
     std::string source_text;
@@ -127,7 +125,7 @@ public:
         fs::current_path(previous_directory, error);
         outcome.checks = checks_;
         outcome.failures = failures_;
-        outcome.directory_kept = failures_ > 0 || options_.keep_directory;
+        outcome.directory_kept = (failures_ > 0 || options_.keep_directory) && !options_.discard_directory;
         if (!outcome.directory_kept) {
             fs::remove_all(directory_, error);
         }
@@ -180,7 +178,7 @@ private:
         return expanded.is_absolute() ? expanded : directory_ / expanded;
     }
 
-    /// Records one check; on failure prints its location, what was expected and what happened.
+    // Records one check; on failure prints its location, what was expected and what happened.
     void Check(int line, bool passed, const std::string& summary, const std::string& detail = "") {
         ++checks_;
         if (passed) {
@@ -309,7 +307,10 @@ private:
         }
         spec.time_limit = time_limit_;
         if (command.signal_number) {
-            spec.signal_plan = SignalPlan{*command.signal_number, command.signal_delay, Expand(command.signal_trigger)};
+            spec.signal_plan = SignalPlan{*command.signal_number,
+                                          command.signal_delay,
+                                          Expand(command.signal_trigger),
+                                          command.signal_delay_after_trigger.value_or(std::chrono::milliseconds(0))};
         }
         last_command_ = LastCommand{record.line, Expand(command.source_text), RunProcess(spec), false};
         const ProcessOutcome& outcome = last_command_->outcome;
@@ -419,6 +420,11 @@ private:
             expected.push_back(Expand(row));
         }
         auto comparison = CompareRows(result, expected, query.sort_mode);
+        if (!comparison.passed && query.directive_like_row_line > 0) {
+            comparison.detail += "  hint: expected rows end at a blank line; line " +
+                                 std::to_string(query.directive_like_row_line) +
+                                 " looks like a directive that was read as a row\n";
+        }
         Check(record.line, comparison.passed, "the query returned other rows", shown_sql + "  " + comparison.detail);
     }
 

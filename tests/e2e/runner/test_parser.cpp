@@ -1,6 +1,7 @@
 // Parser for .test files: directives, command expectations, file bodies and query blocks.
 #include "test_parser.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <fstream>
@@ -32,11 +33,15 @@ const std::vector<std::string>& KnownDirectives() {
     return directives;
 }
 
+bool Contains(const std::vector<std::string>& items, const std::string& item) {
+    return std::find(items.begin(), items.end(), item) != items.end();
+}
+
 bool IsExpectationDirective(std::string_view directive) {
     return directive == "exit" || directive == "stdout" || directive == "stderr" || directive == "output";
 }
 
-/// Splits "word rest of line" into the first word and the remainder with surrounding blanks removed.
+// Splits "word rest of line" into the first word and the remainder with surrounding blanks removed.
 std::pair<std::string, std::string> SplitFirstWord(std::string_view text) {
     std::string trimmed = Trim(text);
     size_t blank = trimmed.find_first_of(" \t");
@@ -55,7 +60,7 @@ std::optional<long long> ParseInteger(std::string_view text) {
     return value;
 }
 
-/// "1500ms" -> 1500, "2s" -> 2000, "250" -> 250 when `bare_is_milliseconds`.
+// "1500ms" -> 1500, "2s" -> 2000, "250" -> 250 when `bare_is_milliseconds`.
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text, bool bare_is_milliseconds) {
     static const std::regex pattern(R"(^([0-9]+)(ms|s)?$)");
     std::match_results<std::string_view::const_iterator> match;
@@ -162,7 +167,7 @@ public:
 private:
     [[noreturn]] void Fail(int line, const std::string& message) const { throw ParseError(path_, line, message); }
 
-    /// `unchanged` may only name a snapshot taken on an earlier line.
+    // `unchanged` may only name a snapshot taken on an earlier line.
     void CheckSnapshotName(int line, const RecordBody& body) {
         const auto* file = std::get_if<FileRecord>(&body);
         if (file == nullptr) {
@@ -281,7 +286,7 @@ private:
             Fail(line, error.what());
         }
         if (words.size() < 3 || words[1].text != "after") {
-            Fail(line, "usage: run-signal <SIGNAL> after <text|N ms|N s> <odibi arguments...>");
+            Fail(line, "usage: run-signal <SIGNAL> after <N ms|N s|text [+N ms]> <odibi arguments...>");
         }
         CommandRecord command;
         command.source_text = "run-signal " + rest;
@@ -305,7 +310,16 @@ private:
             }
             command.signal_trigger = words[2].text;
         }
-        AssignArguments(line, std::vector<ShellWord>(words.begin() + 3, words.end()), command);
+        size_t first_argument = 3;
+        if (words.size() > 3 && !words[3].quoted && StartsWith(words[3].text, "+")) {
+            auto extra = ParseDuration(std::string_view(words[3].text).substr(1), false);
+            if (!extra || !EndsWith(words[3].text, "s") || command.signal_delay) {
+                Fail(line, "'" + words[3].text + "': a wait after the trigger text looks like +500ms or +2s");
+            }
+            command.signal_delay_after_trigger = extra;
+            first_argument = 4;
+        }
+        AssignArguments(line, std::vector<ShellWord>(words.begin() + first_argument, words.end()), command);
         return command;
     }
 
@@ -379,7 +393,15 @@ private:
             Fail(line, "'" + directive + "': the SQL must be followed by a line ---- and the expected rows");
         }
         while (index_ < lines_.size() && !Trim(lines_[index_]).empty()) {
-            query.expected_rows.push_back(lines_[index_]);
+            const std::string& row = lines_[index_];
+            // Rows end only at a blank line; a directive right after them is read as a row. Keep its
+            // line so that a failed comparison can point at the missing blank line.
+            bool looks_like_directive =
+                row.find('\t') == std::string::npos && Contains(KnownDirectives(), SplitFirstWord(row).first);
+            if (looks_like_directive && query.directive_like_row_line == 0) {
+                query.directive_like_row_line = static_cast<int>(index_) + 1;
+            }
+            query.expected_rows.push_back(row);
             ++index_;
         }
         return query;

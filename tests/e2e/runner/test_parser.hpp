@@ -7,13 +7,13 @@
 
 namespace odibi::e2e {
 
-/// Parses the file at `path`; throws ParseError with the line of the first problem.
+// Parses the file at `path`; throws ParseError with the line of the first problem.
 [[nodiscard]] TestCase ParseTestFile(const std::string& path);
 
-/// Parses `text` as if it were the file `path` (used for error locations only).
+// Parses `text` as if it were the file `path` (used for error locations only).
 [[nodiscard]] TestCase ParseTestText(const std::string& path, const std::string& text);
 
-/// Parses `<pointer> [length] <op> [operand]`; throws std::invalid_argument with a readable reason.
+// Parses `<pointer> [length] <op> [operand]`; throws std::invalid_argument with a readable reason.
 [[nodiscard]] JsonCheck ParseJsonCheck(const std::string& text);
 
 } // namespace odibi::e2e

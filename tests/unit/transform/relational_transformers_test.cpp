@@ -35,6 +35,11 @@ TEST_F(RelationalTransformers, JoinLeftIsTheDefaultAndCollisionsTakeTheDatasetNa
                         "ON df.id = s.id");
 }
 
+TEST_F(RelationalTransformers, JoinEmptyPrefixCountsAsNone) {
+    auto result = Run("join", {{"right_dataset", "scores"}, {"on", "id"}, {"prefix", ""}});
+    EXPECT_EQ(ColumnNames(result), (std::vector<std::string>{"id", "val", "amount", "score", "val_scores"}));
+}
+
 TEST_F(RelationalTransformers, JoinRightAndFullCoalesceKeys) {
     ExpectMatchesOracle("join",
                         {{"right_dataset", "scores"}, {"on", "id"}, {"how", "right"}, {"prefix", "s"}},
