@@ -5,11 +5,28 @@
 
 namespace odibi::engine {
 
-std::string QuoteIdentifier(std::string_view identifier) {
-    return "\"" + ReplaceAll(std::string(identifier), "\"", "\"\"") + "\"";
+namespace {
+
+// Wraps `text` in `quote`, doubling embedded quote characters.
+std::string Quote(std::string_view text, char quote) {
+    std::string result;
+    result.reserve(text.size() + 2);
+    result.push_back(quote);
+    for (char c : text) {
+        result.push_back(c);
+        if (c == quote) {
+            result.push_back(quote);
+        }
+    }
+    result.push_back(quote);
+    return result;
 }
 
-std::string QuoteLiteral(std::string_view value) { return "'" + ReplaceAll(std::string(value), "'", "''") + "'"; }
+} // namespace
+
+std::string QuoteIdentifier(std::string_view identifier) { return Quote(identifier, '"'); }
+
+std::string QuoteLiteral(std::string_view value) { return Quote(value, '\''); }
 
 std::string QuoteIdentifierList(const std::vector<std::string>& identifiers) {
     std::vector<std::string> quoted;
