@@ -1,14 +1,14 @@
 // `odibi catalog runs|state|failures`: read the system catalog as a table or JSON.
 #include <iostream>
 
+#include "commands.hpp"
+#include "project_loader.hpp"
+#include "terminal.hpp"
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "commands.hpp"
 #include "odibi/execute/runner.hpp"
 #include "odibi/state/catalog.hpp"
-#include "project_loader.hpp"
-#include "terminal.hpp"
 
 namespace odibi::cli {
 namespace {
@@ -23,7 +23,9 @@ std::unique_ptr<state::Catalog> OpenCatalog(const std::string& config_path) {
     return state::OpenSqliteCatalog(execute::CatalogPath(LoadConfigOnly(config_path)));
 }
 
-void Print(const std::string& format, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+void Print(const std::string& format,
+           const std::vector<std::string>& header,
+           const std::vector<std::vector<std::string>>& rows) {
     if (format == "json") {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const auto& row : rows) {
@@ -52,7 +54,9 @@ ExitCode Runs(const CatalogArguments& arguments) {
                         std::to_string(run.rows_processed),
                         run.error_summary});
     }
-    Print(arguments.format, {"run_id", "pipeline", "status", "started_at", "duration_ms", "ok/failed/skipped", "rows", "error"}, rows);
+    Print(arguments.format,
+          {"run_id", "pipeline", "status", "started_at", "duration_ms", "ok/failed/skipped", "rows", "error"},
+          rows);
     return ExitCode::SUCCESS;
 }
 
@@ -70,7 +74,12 @@ ExitCode Failures(const CatalogArguments& arguments) {
     auto catalog = OpenCatalog(arguments.config_path);
     std::vector<std::vector<std::string>> rows;
     for (const auto& failure : catalog->ListFailures(arguments.query)) {
-        rows.push_back({failure.timestamp, failure.run_id, failure.pipeline_name, failure.node_name, failure.error_code, failure.error_message});
+        rows.push_back({failure.timestamp,
+                        failure.run_id,
+                        failure.pipeline_name,
+                        failure.node_name,
+                        failure.error_code,
+                        failure.error_message});
     }
     Print(arguments.format, {"timestamp", "run_id", "pipeline", "node", "code", "message"}, rows);
     return ExitCode::SUCCESS;
@@ -102,12 +111,14 @@ void AddCatalogCommand(CLI::App& app, CommandAction& action) {
     auto* state_command = catalog->add_subcommand("state", "Stored state (high-water marks)");
     state_command->add_option("config", state_arguments->config_path, "Project file")->default_val("odibi.yaml");
     state_command->add_option("--format", state_arguments->format, "Output")->check(CLI::IsMember({"table", "json"}));
-    state_command->callback([state_arguments, &action] { action = [state_arguments] { return State(*state_arguments); }; });
+    state_command->callback(
+        [state_arguments, &action] { action = [state_arguments] { return State(*state_arguments); }; });
 
     auto failures_arguments = std::make_shared<CatalogArguments>();
     auto* failures = catalog->add_subcommand("failures", "Node failures, newest first");
     AddFilters(failures, *failures_arguments);
-    failures->callback([failures_arguments, &action] { action = [failures_arguments] { return Failures(*failures_arguments); }; });
+    failures->callback(
+        [failures_arguments, &action] { action = [failures_arguments] { return Failures(*failures_arguments); }; });
 }
 
 } // namespace odibi::cli

@@ -1,13 +1,13 @@
 // The odibi command line: parses arguments, installs the log sink, maps errors to exit codes.
 #include <iostream>
 
+#include "commands.hpp"
+#include "terminal.hpp"
 #include <fmt/format.h>
 
-#include "commands.hpp"
 #include "odibi/common/log.hpp"
-#include "odibi/engine/database.hpp"
 #include "odibi/common/strings.hpp"
-#include "terminal.hpp"
+#include "odibi/engine/database.hpp"
 
 namespace odibi::cli {
 
@@ -27,7 +27,9 @@ int RunCli(int argc, char** argv) {
 
     Log::SetSink([](LogLevel level, std::string_view message) {
         std::string text = fmt::format("{}: {}", ToLower(std::string(LogLevelName(level))), message);
-        std::cerr << (level >= LogLevel::ERROR ? Terminal::Red(text) : level == LogLevel::WARNING ? Terminal::Yellow(text) : Terminal::Dim(text))
+        std::cerr << (level >= LogLevel::ERROR     ? Terminal::Red(text)
+                      : level == LogLevel::WARNING ? Terminal::Yellow(text)
+                                                   : Terminal::Dim(text))
                   << std::endl;
     });
     try {

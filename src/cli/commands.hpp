@@ -1,11 +1,11 @@
 // The CLI's commands: each file adds one command (or command group) to the CLI11 app.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <optional>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 namespace odibi::cli {
 

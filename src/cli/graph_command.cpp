@@ -1,12 +1,12 @@
 // `odibi graph` draws a pipeline's DAG; `odibi plan` prints the whole plan as JSON.
 #include <iostream>
 
-#include <fmt/format.h>
-
 #include "commands.hpp"
 #include "project_loader.hpp"
-#include "odibi/common/strings.hpp"
 #include "terminal.hpp"
+#include <fmt/format.h>
+
+#include "odibi/common/strings.hpp"
 
 namespace odibi::cli {
 namespace {
@@ -27,9 +27,10 @@ ExitCode Graph(const GraphArguments& arguments) {
             for (const auto& candidate : loaded.plan.pipelines) {
                 names.push_back(candidate.name);
             }
-            throw Error(ErrorCode::SELECTION_NOT_FOUND,
-                        ErrorSource::USER,
-                        fmt::format("no pipeline named '{}'. {}", *arguments.pipeline, DidYouMean(*arguments.pipeline, names)))
+            throw Error(
+                ErrorCode::SELECTION_NOT_FOUND,
+                ErrorSource::USER,
+                fmt::format("no pipeline named '{}'. {}", *arguments.pipeline, DidYouMean(*arguments.pipeline, names)))
                 .WithSuggestion(fmt::format("pipelines: {}", Join(names, ", ")));
         }
     } else if (!loaded.plan.pipelines.empty()) {
@@ -59,23 +60,30 @@ ExitCode PrintPlan(const PlanArguments& arguments) {
 void AddGraphCommands(CLI::App& app, CommandAction& action) {
     auto graph_arguments = std::make_shared<GraphArguments>();
     auto* graph_command = app.add_subcommand("graph", "Draw a pipeline's DAG");
-    graph_command->add_option("config", graph_arguments->request.config_path, "Project file")->default_val("odibi.yaml");
+    graph_command->add_option("config", graph_arguments->request.config_path, "Project file")
+        ->default_val("odibi.yaml");
     graph_command->add_option("--pipeline", graph_arguments->pipeline, "Pipeline to draw (default: the first)");
     graph_command->add_option("--env", graph_arguments->request.environment, "Environment overrides to apply");
-    graph_command->add_option("--engine", graph_arguments->request.engine, "Treat the project as DuckDB")->check(CLI::IsMember({"duckdb"}));
-    graph_command->add_option("--format", graph_arguments->format, "Drawing format")->check(CLI::IsMember({"ascii", "mermaid", "dot"}));
-    graph_command->callback([graph_arguments, &action] { action = [graph_arguments] { return Graph(*graph_arguments); }; });
+    graph_command->add_option("--engine", graph_arguments->request.engine, "Treat the project as DuckDB")
+        ->check(CLI::IsMember({"duckdb"}));
+    graph_command->add_option("--format", graph_arguments->format, "Drawing format")
+        ->check(CLI::IsMember({"ascii", "mermaid", "dot"}));
+    graph_command->callback(
+        [graph_arguments, &action] { action = [graph_arguments] { return Graph(*graph_arguments); }; });
 
     auto plan_arguments = std::make_shared<PlanArguments>();
-    auto* plan_command = app.add_subcommand("plan", "Print the execution plan (pipelines, nodes, layers, hashes) as JSON");
+    auto* plan_command =
+        app.add_subcommand("plan", "Print the execution plan (pipelines, nodes, layers, hashes) as JSON");
     plan_command->add_option("config", plan_arguments->request.config_path, "Project file")->default_val("odibi.yaml");
     plan_command->add_option("--env", plan_arguments->request.environment, "Environment overrides to apply");
-    plan_command->add_option("--engine", plan_arguments->request.engine, "Treat the project as DuckDB")->check(CLI::IsMember({"duckdb"}));
+    plan_command->add_option("--engine", plan_arguments->request.engine, "Treat the project as DuckDB")
+        ->check(CLI::IsMember({"duckdb"}));
     plan_command->add_option("--format", plan_arguments->format, "Output format")->check(CLI::IsMember({"json"}));
     plan_command->add_option("--pipeline", plan_arguments->request.selection.pipelines, "Only these pipelines");
     plan_command->add_option("--node", plan_arguments->request.selection.nodes, "Only these nodes and their upstream");
     plan_command->add_option("--tag", plan_arguments->request.selection.tags, "Only nodes with these tags");
-    plan_command->callback([plan_arguments, &action] { action = [plan_arguments] { return PrintPlan(*plan_arguments); }; });
+    plan_command->callback(
+        [plan_arguments, &action] { action = [plan_arguments] { return PrintPlan(*plan_arguments); }; });
 }
 
 } // namespace odibi::cli

@@ -1,13 +1,13 @@
 // `odibi list transformers` and `odibi explain <name>`: the built-in transformer registry.
 #include <iostream>
 
+#include "commands.hpp"
+#include "terminal.hpp"
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "commands.hpp"
-#include "odibi/transform/transformer.hpp"
 #include "odibi/common/strings.hpp"
-#include "terminal.hpp"
+#include "odibi/transform/transformer.hpp"
 
 namespace odibi::cli {
 namespace {
@@ -26,7 +26,10 @@ ExitCode ListTransformers(const std::string& format) {
                                   {"default", param.default_value},
                                   {"description", param.description}});
             }
-            list.push_back({{"name", info.name}, {"category", info.category}, {"description", info.description}, {"params", params}});
+            list.push_back({{"name", info.name},
+                            {"category", info.category},
+                            {"description", info.description},
+                            {"params", params}});
         }
         std::cout << list.dump(2) << std::endl;
         return ExitCode::SUCCESS;
@@ -46,7 +49,8 @@ ExitCode ListTransformers(const std::string& format) {
 
 ExitCode Explain(const std::string& name) {
     const auto& info = transform::TransformerRegistry::Builtins().Get(name).Info();
-    std::cout << Terminal::Bold(info.name) << fmt::format(" ({})\n\n{}\n\nParameters:\n", info.category, info.description);
+    std::cout << Terminal::Bold(info.name)
+              << fmt::format(" ({})\n\n{}\n\nParameters:\n", info.category, info.description);
     for (const auto& param : info.params) {
         std::cout << fmt::format("  {}{} ({}){}\n      {}\n",
                                  param.name,

@@ -35,7 +35,8 @@ LoadedProject LoadAndPlan(const ProjectRequest& request) {
     graph::Plan plan;
     bool planned = false;
     try {
-        plan = graph::BuildPlan(project, request.selection, execute::KnownTransformerNames(), execute::PlannedTransformerNames());
+        plan = graph::BuildPlan(
+            project, request.selection, execute::KnownTransformerNames(), execute::PlannedTransformerNames());
         planned = true;
     } catch (const Error& error) {
         Collect(error, diagnostics);

@@ -4,15 +4,15 @@
 #include <mutex>
 #include <thread>
 
+#include "commands.hpp"
+#include "project_loader.hpp"
+#include "terminal.hpp"
 #include <fmt/format.h>
 
-#include "commands.hpp"
 #include "odibi/common/log.hpp"
 #include "odibi/engine/database.hpp"
 #include "odibi/execute/runner.hpp"
 #include "odibi/observe/story.hpp"
-#include "project_loader.hpp"
-#include "terminal.hpp"
 
 namespace odibi::cli {
 namespace {
@@ -70,8 +70,8 @@ public:
 
     void OnPipelineStart(const graph::PipelinePlan& pipeline, const std::string& run_id) override {
         std::lock_guard lock(output_mutex_);
-        std::cout << Terminal::Bold(fmt::format("▶ pipeline '{}'", pipeline.name)) << Terminal::Dim(fmt::format(" run {}", run_id))
-                  << std::endl;
+        std::cout << Terminal::Bold(fmt::format("▶ pipeline '{}'", pipeline.name))
+                  << Terminal::Dim(fmt::format(" run {}", run_id)) << std::endl;
     }
 
     void OnNodeFinish(const execute::NodeResult& node) override {
@@ -93,7 +93,8 @@ public:
                 detail += fmt::format(", {} attempts", node.attempts);
             }
         }
-        std::cout << fmt::format("  {} {:<28} {:<8} {}", mark, node.node, execute::NodeStatusName(node.status), detail) << std::endl;
+        std::cout << fmt::format("  {} {:<28} {:<8} {}", mark, node.node, execute::NodeStatusName(node.status), detail)
+                  << std::endl;
         for (const auto& warning : node.warnings) {
             std::cout << Terminal::Yellow(fmt::format("      warning: {}", warning)) << std::endl;
         }
@@ -139,7 +140,8 @@ ExitCode Run(const RunArguments& arguments) {
     LoadedProject loaded = LoadAndPlan(arguments.request);
     PrintDiagnostics(loaded.diagnostics);
     const auto& project = *loaded.project;
-    std::cout << Terminal::Dim(fmt::format("odibi {} · project '{}' · DuckDB {}", ODIBI_VERSION, project.project, engine::DuckDbVersion()))
+    std::cout << Terminal::Dim(fmt::format(
+                     "odibi {} · project '{}' · DuckDB {}", ODIBI_VERSION, project.project, engine::DuckDbVersion()))
               << std::endl;
 
     execute::RunOptions options;
@@ -175,7 +177,8 @@ ExitCode Run(const RunArguments& arguments) {
             std::cout << Terminal::Yellow("   warning: " + warning) << "\n";
         }
         if (!pipeline.story_html_path.empty()) {
-            std::cout << fmt::format("   Story: {}\n   View: odibi story show {}\n", pipeline.story_html_path, pipeline.story_html_path);
+            std::cout << fmt::format(
+                "   Story: {}\n   View: odibi story show {}\n", pipeline.story_html_path, pipeline.story_html_path);
         }
     }
     std::cout << std::flush;
@@ -194,14 +197,18 @@ void AddRunCommand(CLI::App& app, CommandAction& action) {
     auto arguments = std::make_shared<RunArguments>();
     auto* command = app.add_subcommand("run", "Run the pipelines of a project");
     command->add_option("config", arguments->request.config_path, "Project file")->default_val("odibi.yaml");
-    command->add_option("--env", arguments->request.environment, "Environment overrides to apply (environments.<name>, env.<name>.yaml)");
+    command->add_option("--env",
+                        arguments->request.environment,
+                        "Environment overrides to apply (environments.<name>, env.<name>.yaml)");
     command->add_option("--engine", arguments->request.engine, "Run a project written for another engine on DuckDB")
         ->check(CLI::IsMember({"duckdb"}));
-    command->add_option("--workers", arguments->workers, "Nodes run at once (default: number of cores)")->check(CLI::PositiveNumber);
+    command->add_option("--workers", arguments->workers, "Nodes run at once (default: number of cores)")
+        ->check(CLI::PositiveNumber);
     command->add_option("--on-error", arguments->on_error, "Override every node's on_error")
         ->check(CLI::IsMember({"fail_fast", "fail_later", "ignore"}));
     command->add_option("--pipeline", arguments->request.selection.pipelines, "Run only these pipelines");
-    command->add_option("--node", arguments->request.selection.nodes, "Run these nodes and everything upstream of them");
+    command->add_option(
+        "--node", arguments->request.selection.nodes, "Run these nodes and everything upstream of them");
     command->add_option("--tag", arguments->request.selection.tags, "Run only nodes with these tags");
     command->callback([arguments, &action] { action = [arguments] { return Run(*arguments); }; });
 }

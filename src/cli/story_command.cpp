@@ -1,13 +1,13 @@
 // `odibi story last|list|show`: find and print run stories under the project's story path.
 #include <iostream>
 
-#include <fmt/format.h>
-
 #include "commands.hpp"
-#include "odibi/execute/runner.hpp"
-#include "odibi/observe/story.hpp"
 #include "project_loader.hpp"
 #include "terminal.hpp"
+#include <fmt/format.h>
+
+#include "odibi/execute/runner.hpp"
+#include "odibi/observe/story.hpp"
 
 namespace odibi::cli {
 namespace {

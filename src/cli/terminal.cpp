@@ -1,13 +1,12 @@
 // Rendering of tables, diagnostics and node failures for the terminal.
 #include "terminal.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "odibi/common/log.hpp"
 #include "odibi/common/strings.hpp"
@@ -27,12 +26,24 @@ std::string Colour(const char* code, const std::string& text) {
 
 } // namespace
 
-bool Terminal::UseColour(int file_descriptor) { return isatty(file_descriptor) != 0 && std::getenv("NO_COLOR") == nullptr; }
-std::string Terminal::Green(const std::string& text) { return Colour("32", text); }
-std::string Terminal::Red(const std::string& text) { return Colour("31", text); }
-std::string Terminal::Yellow(const std::string& text) { return Colour("33", text); }
-std::string Terminal::Dim(const std::string& text) { return Colour("2", text); }
-std::string Terminal::Bold(const std::string& text) { return Colour("1", text); }
+bool Terminal::UseColour(int file_descriptor) {
+    return isatty(file_descriptor) != 0 && std::getenv("NO_COLOR") == nullptr;
+}
+std::string Terminal::Green(const std::string& text) {
+    return Colour("32", text);
+}
+std::string Terminal::Red(const std::string& text) {
+    return Colour("31", text);
+}
+std::string Terminal::Yellow(const std::string& text) {
+    return Colour("33", text);
+}
+std::string Terminal::Dim(const std::string& text) {
+    return Colour("2", text);
+}
+std::string Terminal::Bold(const std::string& text) {
+    return Colour("1", text);
+}
 
 std::string FormatTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
     std::vector<size_t> widths(header.size());

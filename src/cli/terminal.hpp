@@ -21,7 +21,8 @@ public:
 };
 
 /// Left-aligned columns sized to their widest cell.
-[[nodiscard]] std::string FormatTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+[[nodiscard]] std::string FormatTable(const std::vector<std::string>& header,
+                                      const std::vector<std::vector<std::string>>& rows);
 
 /// Prints every diagnostic (errors to stderr, warnings and info to stderr in a softer colour).
 void PrintDiagnostics(const DiagnosticList& diagnostics);

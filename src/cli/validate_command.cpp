@@ -1,13 +1,13 @@
 // `odibi validate`: load + validate + plan without running; text or JSON report.
 #include <iostream>
 
+#include "commands.hpp"
+#include "project_loader.hpp"
+#include "terminal.hpp"
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "commands.hpp"
 #include "odibi/common/log.hpp"
-#include "project_loader.hpp"
-#include "terminal.hpp"
 
 namespace odibi::cli {
 namespace {
@@ -84,7 +84,8 @@ void AddValidateCommand(CLI::App& app, CommandAction& action) {
     auto* command = app.add_subcommand("validate", "Check a project without running it; reports every problem at once");
     command->add_option("config", arguments->request.config_path, "Project file")->default_val("odibi.yaml");
     command->add_option("--env", arguments->request.environment, "Environment overrides to apply");
-    command->add_option("--engine", arguments->request.engine, "Validate a project written for another engine as DuckDB")
+    command
+        ->add_option("--engine", arguments->request.engine, "Validate a project written for another engine as DuckDB")
         ->check(CLI::IsMember({"duckdb"}));
     command->add_option("--format", arguments->format, "Output format")->check(CLI::IsMember({"text", "json", "auto"}));
     command->callback([arguments, &action] { action = [arguments] { return Validate(*arguments); }; });

@@ -18,11 +18,12 @@ std::string Strftime(const std::tm& parts, const char* format) {
 
 } // namespace
 
-TimePoint Now() { return std::chrono::system_clock::now(); }
+TimePoint Now() {
+    return std::chrono::system_clock::now();
+}
 
 std::string FormatIsoUtc(TimePoint time) {
-    auto milliseconds =
-        std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() % 1000;
+    auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() % 1000;
     return fmt::format("{}.{:03}Z", FormatUtc(time, "%Y-%m-%dT%H:%M:%S"), milliseconds);
 }
 

@@ -55,7 +55,9 @@ Error& Error::WithSuggestion(std::string suggestion) {
     return *this;
 }
 
-std::string Error::CodeString() const { return ErrorCodeString(code_); }
+std::string Error::CodeString() const {
+    return ErrorCodeString(code_);
+}
 
 void Error::RefreshText() {
     full_text_ = location_.Empty() ? fmt::format("{}: {}", CodeString(), message_)
@@ -89,7 +91,9 @@ std::string Error::Render() const {
     return text;
 }
 
-std::string ErrorCodeString(ErrorCode code) { return fmt::format("E{:03}", static_cast<int>(code)); }
+std::string ErrorCodeString(ErrorCode code) {
+    return fmt::format("E{:03}", static_cast<int>(code));
+}
 
 std::string_view ErrorSourceName(ErrorSource source) {
     switch (source) {
@@ -126,7 +130,9 @@ std::string Diagnostic::Render() const {
     return text;
 }
 
-bool DiagnosticList::HasErrors() const { return ErrorCount() > 0; }
+bool DiagnosticList::HasErrors() const {
+    return ErrorCount() > 0;
+}
 
 size_t DiagnosticList::ErrorCount() const {
     size_t count = 0;
@@ -191,7 +197,8 @@ Error ConfigError::InvalidEnum(std::string_view key,
                                std::string_view value,
                                const std::vector<std::string>& allowed,
                                SourceLocation location) {
-    std::string message = fmt::format("invalid value \"{}\" for \"{}\"; valid values are {}", value, key, QuotedList(allowed));
+    std::string message =
+        fmt::format("invalid value \"{}\" for \"{}\"; valid values are {}", value, key, QuotedList(allowed));
     std::string hint = DidYouMean(value, allowed);
     if (!hint.empty()) {
         message += ". " + hint;
@@ -208,18 +215,19 @@ Error ConfigError::InvalidType(std::string_view key,
                                std::string_view expected,
                                std::string_view found,
                                SourceLocation location) {
-    Error error(ErrorCode::INVALID_TYPE,
-                ErrorSource::USER,
-                fmt::format("\"{}\" must be {}, found {}", key, expected, found));
+    Error error(
+        ErrorCode::INVALID_TYPE, ErrorSource::USER, fmt::format("\"{}\" must be {}, found {}", key, expected, found));
     error.WithLocation(std::move(location));
     error.WithSuggestion(fmt::format("write \"{}\" as {}", key, expected));
     return error;
 }
 
 Error ConfigError::NotSupportedYet(std::string_view key, std::string_view why, SourceLocation location) {
-    Error error(ErrorCode::NOT_SUPPORTED_YET,
-                ErrorSource::USER,
-                fmt::format("not supported yet: {}{}{}", key, why.empty() ? "" : " (", why.empty() ? "" : fmt::format("{})", why)));
+    Error error(
+        ErrorCode::NOT_SUPPORTED_YET,
+        ErrorSource::USER,
+        fmt::format(
+            "not supported yet: {}{}{}", key, why.empty() ? "" : " (", why.empty() ? "" : fmt::format("{})", why)));
     error.WithLocation(std::move(location));
     error.WithSuggestion(fmt::format("remove \"{}\" from this configuration until odibi supports it", key));
     return error;

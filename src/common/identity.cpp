@@ -49,8 +49,12 @@ std::string NewUuid() {
     return text;
 }
 
-std::string Sha256Hex(std::string_view bytes) { return HexDigest(EVP_sha256(), bytes); }
+std::string Sha256Hex(std::string_view bytes) {
+    return HexDigest(EVP_sha256(), bytes);
+}
 
-std::string Md5Hex(std::string_view bytes) { return HexDigest(EVP_md5(), bytes); }
+std::string Md5Hex(std::string_view bytes) {
+    return HexDigest(EVP_md5(), bytes);
+}
 
 } // namespace odibi

@@ -48,9 +48,13 @@ void Log::SetSink(Sink sink) {
     CurrentSink() = std::move(sink);
 }
 
-void Log::SetLevel(LogLevel level) { current_level = level; }
+void Log::SetLevel(LogLevel level) {
+    current_level = level;
+}
 
-LogLevel Log::Level() { return current_level; }
+LogLevel Log::Level() {
+    return current_level;
+}
 
 void Log::Write(LogLevel level, std::string_view message) {
     if (level < current_level.load()) {

@@ -30,7 +30,9 @@ std::string Trim(std::string_view text) {
     return std::string(text.substr(begin, end - begin));
 }
 
-bool StartsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool StartsWith(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
 
 bool EndsWith(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -107,7 +109,8 @@ std::optional<std::string> ClosestMatch(std::string_view input, const std::vecto
         if (longest == 0) {
             continue;
         }
-        double ratio = 1.0 - static_cast<double>(EditDistance(lowered, lowered_candidate)) / static_cast<double>(longest);
+        double ratio =
+            1.0 - static_cast<double>(EditDistance(lowered, lowered_candidate)) / static_cast<double>(longest);
         if (ratio >= CUTOFF && ratio > best_ratio) {
             best_ratio = ratio;
             best = candidate;

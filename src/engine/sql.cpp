@@ -24,9 +24,13 @@ std::string Quote(std::string_view text, char quote) {
 
 } // namespace
 
-std::string QuoteIdentifier(std::string_view identifier) { return Quote(identifier, '"'); }
+std::string QuoteIdentifier(std::string_view identifier) {
+    return Quote(identifier, '"');
+}
 
-std::string QuoteLiteral(std::string_view value) { return Quote(value, '\''); }
+std::string QuoteLiteral(std::string_view value) {
+    return Quote(value, '\'');
+}
 
 std::string QuoteIdentifierList(const std::vector<std::string>& identifiers) {
     std::vector<std::string> quoted;

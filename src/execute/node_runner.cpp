@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sql_rewrite.hpp"
 #include <fmt/format.h>
 
 #include "odibi/common/identity.hpp"
@@ -17,7 +18,6 @@
 #include "odibi/engine/sql.hpp"
 #include "odibi/io/formats.hpp"
 #include "odibi/transform/transformer.hpp"
-#include "sql_rewrite.hpp"
 
 namespace odibi::execute {
 namespace {
@@ -90,10 +90,11 @@ public:
         if (!current) {
             if (config_.write) {
                 phase_ = "write";
-                throw Error(ErrorCode::NODE_HAS_NO_INPUT,
-                            ErrorSource::USER,
-                            fmt::format("node '{}' has nothing to write: it has no read, inputs, depends_on or transform",
-                                        node_.name))
+                throw Error(
+                    ErrorCode::NODE_HAS_NO_INPUT,
+                    ErrorSource::USER,
+                    fmt::format("node '{}' has nothing to write: it has no read, inputs, depends_on or transform",
+                                node_.name))
                     .WithSuggestion("add a read: block, or depends_on: [<node>] to write another node's output");
             }
             RunStatements("post_sql", config_.post_sql);
@@ -116,7 +117,9 @@ public:
     /// Dotted config path of the piece that ran last (a step, the read, the write).
     [[nodiscard]] const std::string& ConfigPath() const { return config_path_; }
     /// The relation the failing piece read: its columns are what the user's SQL could use.
-    [[nodiscard]] const std::string& InputRelation() const { return step_input_.empty() ? input_relation_ : step_input_; }
+    [[nodiscard]] const std::string& InputRelation() const {
+        return step_input_.empty() ? input_relation_ : step_input_;
+    }
     [[nodiscard]] bool WriteCommitted() const { return write_committed_; }
 
 private:
@@ -145,7 +148,8 @@ private:
         sql_ = shown_sql.empty() ? select : shown_sql;
         auto started = Now();
         connection_.Execute(fmt::format("CREATE OR REPLACE VIEW {} AS {}", relation, select));
-        result_.steps.push_back({phase, description, SecretRegistry::Redact(select), MillisecondsBetween(started, Now())});
+        result_.steps.push_back(
+            {phase, description, SecretRegistry::Redact(select), MillisecondsBetween(started, Now())});
     }
 
     void RunStatements(const std::string& phase, const std::vector<std::string>& statements) {
@@ -188,12 +192,13 @@ private:
         }
         const io::Storage& storage = StorageFor(producer->write->connection);
         if (!io::TargetExists(*producer->write, storage)) {
-            throw Error(ErrorCode::UNRESOLVED_REFERENCE,
-                        ErrorSource::USER,
-                        fmt::format("cannot resolve ${}.{}: its output {} does not exist yet",
-                                    pipeline,
-                                    node,
-                                    storage.Resolve(producer->write->path.value_or(producer->write->table.value_or("")))))
+            throw Error(
+                ErrorCode::UNRESOLVED_REFERENCE,
+                ErrorSource::USER,
+                fmt::format("cannot resolve ${}.{}: its output {} does not exist yet",
+                            pipeline,
+                            node,
+                            storage.Resolve(producer->write->path.value_or(producer->write->table.value_or("")))))
                 .WithSuggestion(fmt::format("run pipeline '{}' first: odibi run {} --pipeline {}",
                                             pipeline,
                                             context_.project.config_file,
@@ -295,7 +300,9 @@ private:
         if (!current) {
             throw Error(ErrorCode::NODE_HAS_NO_INPUT,
                         ErrorSource::USER,
-                        fmt::format("transformer '{}' needs an input, but node '{}' has none", *config_.transformer, node_.name))
+                        fmt::format("transformer '{}' needs an input, but node '{}' has none",
+                                    *config_.transformer,
+                                    node_.name))
                 .WithSuggestion("add a read: block or depends_on: [<node>]");
         }
         std::string relation = Internal("transformer");
@@ -329,12 +336,16 @@ private:
                 }
                 select = RewriteRelationNames(StripTrailingSemicolons(sql), replacements);
             } else {
-                description += fmt::format(" ({} {})", step.kind == config::StepKind::FUNCTION ? "function" : "operation", step.text);
+                description += fmt::format(
+                    " ({} {})", step.kind == config::StepKind::FUNCTION ? "function" : "operation", step.text);
                 step_ = description;
                 if (!current) {
                     throw Error(ErrorCode::NODE_HAS_NO_INPUT,
                                 ErrorSource::USER,
-                                fmt::format("{} '{}' needs an input, but node '{}' has none", step.kind == config::StepKind::FUNCTION ? "function" : "operation", step.text, node_.name))
+                                fmt::format("{} '{}' needs an input, but node '{}' has none",
+                                            step.kind == config::StepKind::FUNCTION ? "function" : "operation",
+                                            step.text,
+                                            node_.name))
                         .WithSuggestion("add a read: block or depends_on: [<node>], or start with a sql step");
                 }
                 const auto& transformer = transform::TransformerRegistry::Builtins().Get(step.text);
@@ -364,7 +375,10 @@ private:
         const auto& write = *config_.write;
         config_path_ = write.config_path;
         phase_ = "write";
-        step_ = fmt::format("write {} {} ({})", write.format, write.path.value_or(write.table.value_or("")), config::WriteModeName(write.mode));
+        step_ = fmt::format("write {} {} ({})",
+                            write.format,
+                            write.path.value_or(write.table.value_or("")),
+                            config::WriteModeName(write.mode));
         sql_.clear();
         auto started = Now();
         io::WriteOutcome outcome =
@@ -431,7 +445,8 @@ private:
             schema.table_path = result_.write_location;
             schema.schema_hash = SchemaHash(result_.schema_out);
             schema.columns = nlohmann::json::object();
-            for (size_t index = 0; index < result_.schema_out.size() && index < MAXIMUM_CATALOG_SCHEMA_COLUMNS; ++index) {
+            for (size_t index = 0; index < result_.schema_out.size() && index < MAXIMUM_CATALOG_SCHEMA_COLUMNS;
+                 ++index) {
                 schema.columns[result_.schema_out[index].name] = result_.schema_out[index].type;
             }
             schema.captured_at = now;
@@ -450,7 +465,8 @@ private:
             table.updated_at = now;
             context_.catalog->UpsertTable(table);
         } catch (const std::exception& error) {
-            std::string message = fmt::format("catalog: could not record the output of '{}': {}", node_.name, error.what());
+            std::string message =
+                fmt::format("catalog: could not record the output of '{}': {}", node_.name, error.what());
             Log::Error(message);
             result_.warnings.push_back(SecretRegistry::Redact(message));
         }
@@ -488,9 +504,11 @@ std::vector<std::string> SuggestFixes(const Error& error,
     if (std::regex_search(message, match, missing_column)) {
         auto closest = ClosestMatch(match[1].str(), available_columns);
         if (closest) {
-            suggestions.push_back(fmt::format("column \"{}\" does not exist. Did you mean \"{}\"?", match[1].str(), *closest));
+            suggestions.push_back(
+                fmt::format("column \"{}\" does not exist. Did you mean \"{}\"?", match[1].str(), *closest));
         } else {
-            suggestions.push_back(fmt::format("column \"{}\" does not exist; available columns: {}", match[1].str(), Join(available_columns, ", ")));
+            suggestions.push_back(fmt::format(
+                "column \"{}\" does not exist; available columns: {}", match[1].str(), Join(available_columns, ", ")));
         }
     } else if (std::regex_search(message, match, missing_table)) {
         std::vector<std::string> names;
@@ -498,14 +516,16 @@ std::vector<std::string> SuggestFixes(const Error& error,
             names.push_back(node.name);
         }
         std::string hint = DidYouMean(match[1].str(), names);
-        suggestions.push_back(fmt::format("\"{}\" is not a node of pipeline '{}'{}{}; SQL can refer to nodes of this pipeline "
-                                          "that ran before, by name (declare them in depends_on)",
-                                          match[1].str(),
-                                          pipeline.name,
-                                          hint.empty() ? "" : ". ",
-                                          hint));
+        suggestions.push_back(
+            fmt::format("\"{}\" is not a node of pipeline '{}'{}{}; SQL can refer to nodes of this pipeline "
+                        "that ran before, by name (declare them in depends_on)",
+                        match[1].str(),
+                        pipeline.name,
+                        hint.empty() ? "" : ". ",
+                        hint));
     }
-    suggestions.push_back(fmt::format("debug this node alone: odibi run {} --pipeline {} --node {}", config_file, pipeline.name, node_name));
+    suggestions.push_back(fmt::format(
+        "debug this node alone: odibi run {} --pipeline {} --node {}", config_file, pipeline.name, node_name));
     return suggestions;
 }
 
@@ -616,11 +636,13 @@ NodeResult RunNode(const graph::PlanNode& node,
                 }
             }
             record.sql = SecretRegistry::Redact(sql);
-            record.location =
-                context.project.locations.Find(execution.ConfigPath().empty() ? config.config_path : execution.ConfigPath()).ToString();
+            record.location = context.project.locations
+                                  .Find(execution.ConfigPath().empty() ? config.config_path : execution.ConfigPath())
+                                  .ToString();
             record.available_columns = available_columns;
             if (error.Code() != ErrorCode::INTERRUPTED) {
-                record.suggestions = SuggestFixes(error, available_columns, context.pipeline, node.name, context.project.config_file);
+                record.suggestions =
+                    SuggestFixes(error, available_columns, context.pipeline, node.name, context.project.config_file);
             }
             for (auto& suggestion : record.suggestions) {
                 suggestion = SecretRegistry::Redact(suggestion);
@@ -631,8 +653,9 @@ NodeResult RunNode(const graph::PlanNode& node,
                              attempt < max_attempts;
             if (!retryable) {
                 if (execution.WriteCommitted()) {
-                    result.warnings.push_back("the write had already committed when the node failed; it was not retried "
-                                              "so that its data is not written twice");
+                    result.warnings.push_back(
+                        "the write had already committed when the node failed; it was not retried "
+                        "so that its data is not written twice");
                 }
                 break;
             }

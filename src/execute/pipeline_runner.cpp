@@ -1,14 +1,13 @@
 // Schedules a pipeline's nodes on worker threads as their dependencies finish, and records the run.
-#include <unistd.h>
-
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "node_runner.hpp"
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include "odibi/common/identity.hpp"
 #include "odibi/common/log.hpp"
 #include "odibi/common/strings.hpp"
@@ -33,9 +32,12 @@ std::string HostName() {
     return buffer;
 }
 
-std::string Truncate(const std::string& text, size_t limit) { return text.size() <= limit ? text : text.substr(0, limit); }
+std::string Truncate(const std::string& text, size_t limit) {
+    return text.size() <= limit ? text : text.substr(0, limit);
+}
 
-std::string StorageBase(const config::ProjectConfig& project, const std::string& connection_name, const std::string& relative) {
+std::string
+StorageBase(const config::ProjectConfig& project, const std::string& connection_name, const std::string& relative) {
     const auto& connection = project.GetConnection(connection_name);
     auto storage = io::OpenStorage(connection);
     return storage->Resolve(relative);
@@ -192,7 +194,8 @@ private:
     }
 
     void Schedule() {
-        int workers = options_.workers > 0 ? options_.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        int workers = options_.workers > 0 ? options_.workers
+                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         std::vector<std::thread> threads;
         threads.reserve(static_cast<size_t>(workers));
         for (int index = 0; index < workers; ++index) {
@@ -261,7 +264,8 @@ private:
             running_.erase(next->name);
             bool failed = result.status == NodeStatus::FAILED;
             if (failed && StrategyOf(*next) == config::ErrorStrategy::IGNORE) {
-                result.warnings.push_back("failure ignored (on_error: ignore): the pipeline does not fail because of it");
+                result.warnings.push_back(
+                    "failure ignored (on_error: ignore): the pipeline does not fail because of it");
                 ignored_failures_.insert(next->name);
             }
             std::string name = next->name;
@@ -311,24 +315,27 @@ private:
             record.metrics["rows_written"] = *node.rows_written;
         }
         std::lock_guard lock(problems_mutex_);
-        GuardCatalog(catalog_, catalog_problems_, fmt::format("record node '{}'", node.node), [&](state::Catalog& catalog) {
-            catalog.RecordNodeRun(record);
-            if (node.error) {
-                state::FailureRecord failure;
-                failure.failure_id = NewUuid();
-                failure.run_id = result_.run_id;
-                failure.project = result_.project;
-                failure.pipeline_name = result_.pipeline;
-                failure.node_name = node.node;
-                failure.error_type = node.error->type;
-                failure.error_code = node.error->code;
-                failure.error_message = Truncate(node.error->message, MAXIMUM_FAILURE_MESSAGE);
-                failure.stack_trace = Truncate(fmt::format("{} [{}]\n{}", node.error->phase, node.error->step, node.error->sql), MAXIMUM_STACK_TRACE);
-                failure.environment = record.environment;
-                failure.timestamp = record.run_end_at;
-                catalog.RecordFailure(failure);
-            }
-        });
+        GuardCatalog(
+            catalog_, catalog_problems_, fmt::format("record node '{}'", node.node), [&](state::Catalog& catalog) {
+                catalog.RecordNodeRun(record);
+                if (node.error) {
+                    state::FailureRecord failure;
+                    failure.failure_id = NewUuid();
+                    failure.run_id = result_.run_id;
+                    failure.project = result_.project;
+                    failure.pipeline_name = result_.pipeline;
+                    failure.node_name = node.node;
+                    failure.error_type = node.error->type;
+                    failure.error_code = node.error->code;
+                    failure.error_message = Truncate(node.error->message, MAXIMUM_FAILURE_MESSAGE);
+                    failure.stack_trace =
+                        Truncate(fmt::format("{} [{}]\n{}", node.error->phase, node.error->step, node.error->sql),
+                                 MAXIMUM_STACK_TRACE);
+                    failure.environment = record.environment;
+                    failure.timestamp = record.run_end_at;
+                    catalog.RecordFailure(failure);
+                }
+            });
     }
 
     void Finalise() {
@@ -350,8 +357,8 @@ private:
             }
         }
         result_.status = interrupted_ || cancellation_.IsCancelled() ? RunStatus::INTERRUPTED
-                         : failed                                     ? RunStatus::FAILED
-                                                                      : RunStatus::SUCCESS;
+                         : failed                                    ? RunStatus::FAILED
+                                                                     : RunStatus::SUCCESS;
         result_.finished_at = Now();
         result_.duration_ms = MillisecondsBetween(result_.started_at, result_.finished_at);
         result_.warnings = catalog_problems_;
@@ -373,9 +380,10 @@ private:
                 errors.push_back(fmt::format("{}: {}", node.node, node.error->message));
             }
             const graph::PlanNode& planned = pipeline_.GetNode(node.node);
-            bool has_selected_dependent = std::any_of(planned.dependents.begin(), planned.dependents.end(), [&](const std::string& name) {
-                return pipeline_.GetNode(name).selected;
-            });
+            bool has_selected_dependent =
+                std::any_of(planned.dependents.begin(), planned.dependents.end(), [&](const std::string& name) {
+                    return pipeline_.GetNode(name).selected;
+                });
             if (!has_selected_dependent) {
                 terminal.push_back(node.node);
                 record.rows_processed += node.rows_written.value_or(0);
@@ -400,7 +408,8 @@ private:
     PipelineResult result_;
     std::string schema_;
 
-    std::mutex state_mutex_; // guards results_, finished_, running_, upstream_, stopped_, interrupted_, ignored_failures_
+    std::mutex
+        state_mutex_; // guards results_, finished_, running_, upstream_, stopped_, interrupted_, ignored_failures_
     std::condition_variable ready_changed_;
     std::map<std::string, NodeResult> results_;
     std::set<std::string> finished_;
@@ -420,7 +429,8 @@ engine::DatabaseSettings SettingsFor(const config::ProjectConfig& project) {
     settings.threads = project.performance.threads;
     settings.temp_directory = project.performance.temp_directory;
     if (!settings.temp_directory) {
-        settings.temp_directory = (std::filesystem::temp_directory_path() / fmt::format("odibi-spill-{}", getpid())).string();
+        settings.temp_directory =
+            (std::filesystem::temp_directory_path() / fmt::format("odibi-spill-{}", getpid())).string();
     }
     return settings;
 }
@@ -449,14 +459,16 @@ void Cancellation::Unregister(engine::Connection* connection) {
 }
 
 std::string CatalogPath(const config::ProjectConfig& project) {
-    return (std::filesystem::path(StorageBase(project, project.system.connection, project.system.path)) / "catalog.db").string();
+    return (std::filesystem::path(StorageBase(project, project.system.connection, project.system.path)) / "catalog.db")
+        .string();
 }
 
 std::string StoryRoot(const config::ProjectConfig& project) {
     return StorageBase(project, project.story.connection, project.story.path);
 }
 
-RunResult RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellation& cancellation, RunObserver& observer) {
+RunResult
+RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellation& cancellation, RunObserver& observer) {
     const auto& project = *plan.project;
     std::map<std::string, std::unique_ptr<io::Storage>> storages;
     for (const auto& [name, connection] : project.connections) {
@@ -476,7 +488,8 @@ RunResult RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellati
                                           abandoned.pid));
         }
     } catch (const std::exception& error) {
-        std::string message = SecretRegistry::Redact(fmt::format("catalog: could not open {}: {}", CatalogPath(project), error.what()));
+        std::string message =
+            SecretRegistry::Redact(fmt::format("catalog: could not open {}: {}", CatalogPath(project), error.what()));
         Log::Error(message);
         observer.OnNotice(message + " (the run goes on without catalog records)");
         catalog.reset();
@@ -489,7 +502,8 @@ RunResult RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellati
         if (cancellation.IsCancelled()) {
             break;
         }
-        PipelineExecution execution(plan, pipeline, options, *database, storages, catalog.get(), cancellation, observer);
+        PipelineExecution execution(
+            plan, pipeline, options, *database, storages, catalog.get(), cancellation, observer);
         run.pipelines.push_back(execution.Run());
         RunStatus status = run.pipelines.back().status;
         if (status == RunStatus::INTERRUPTED) {

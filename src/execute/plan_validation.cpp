@@ -35,9 +35,10 @@ void CheckFormat(const config::ProjectConfig& project,
     if (std::find(supported.begin(), supported.end(), format) != supported.end()) {
         return;
     }
-    diagnostics.AddError(ConfigError::NotSupportedYet(fmt::format("format: {}", format),
-                                                      fmt::format("this build reads and writes {}", Join(supported, ", ")),
-                                                      project.locations.Find(config_path)));
+    diagnostics.AddError(
+        ConfigError::NotSupportedYet(fmt::format("format: {}", format),
+                                     fmt::format("this build reads and writes {}", Join(supported, ", ")),
+                                     project.locations.Find(config_path)));
 }
 
 /// Adds io's diagnostics, pointing each at the file, line and column of its config path.
@@ -90,7 +91,8 @@ DiagnosticList ValidatePlan(const graph::Plan& plan) {
                 AppendLocated(project, io::ValidateWrite(*config.write), diagnostics);
             }
             if (config.transformer) {
-                CheckTransformer(project, *config.transformer, config.params, config.config_path + ".params", diagnostics);
+                CheckTransformer(
+                    project, *config.transformer, config.params, config.config_path + ".params", diagnostics);
             }
             for (const auto& step : config.transform_steps) {
                 if (step.kind == config::StepKind::FUNCTION || step.kind == config::StepKind::OPERATION) {
@@ -102,8 +104,12 @@ DiagnosticList ValidatePlan(const graph::Plan& plan) {
     return diagnostics;
 }
 
-std::vector<std::string> KnownTransformerNames() { return transform::TransformerRegistry::Builtins().Names(); }
+std::vector<std::string> KnownTransformerNames() {
+    return transform::TransformerRegistry::Builtins().Names();
+}
 
-std::vector<std::string> PlannedTransformerNames() { return transform::TransformerRegistry::PlannedNames(); }
+std::vector<std::string> PlannedTransformerNames() {
+    return transform::TransformerRegistry::PlannedNames();
+}
 
 } // namespace odibi::execute

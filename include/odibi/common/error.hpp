@@ -86,8 +86,8 @@ enum class ErrorSource : uint8_t { USER, EXTERNAL, INTERNAL };
 /// Where in the configuration an error points: file:line:col plus the dotted path of the key.
 struct SourceLocation {
     std::string file;
-    int line = 0;   ///< 1-based; 0 when unknown
-    int column = 0; ///< 1-based; 0 when unknown
+    int line = 0;     ///< 1-based; 0 when unknown
+    int column = 0;   ///< 1-based; 0 when unknown
     std::string path; ///< e.g. "pipelines[0].nodes[2].write.mode"
 
     [[nodiscard]] bool Empty() const { return file.empty() && path.empty(); }
@@ -190,10 +190,8 @@ struct ConfigError {
                              std::string_view value,
                              const std::vector<std::string>& allowed,
                              SourceLocation location);
-    static Error InvalidType(std::string_view key,
-                             std::string_view expected,
-                             std::string_view found,
-                             SourceLocation location);
+    static Error
+    InvalidType(std::string_view key, std::string_view expected, std::string_view found, SourceLocation location);
     static Error NotSupportedYet(std::string_view key, std::string_view why, SourceLocation location);
 };
 

@@ -21,7 +21,8 @@ namespace odibi {
 [[nodiscard]] size_t EditDistance(std::string_view left, std::string_view right);
 /// The closest candidate to `input` if it is similar enough to be a plausible typo (ratio >= 0.6,
 /// as difflib's cutoff), comparing case-insensitively.
-[[nodiscard]] std::optional<std::string> ClosestMatch(std::string_view input, const std::vector<std::string>& candidates);
+[[nodiscard]] std::optional<std::string> ClosestMatch(std::string_view input,
+                                                      const std::vector<std::string>& candidates);
 /// `Did you mean "x"?` or an empty string when nothing is close.
 [[nodiscard]] std::string DidYouMean(std::string_view input, const std::vector<std::string>& candidates);
 /// Quotes each candidate and joins them: "a", "b", "c".

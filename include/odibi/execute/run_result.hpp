@@ -15,8 +15,8 @@ namespace odibi::execute {
 enum class NodeStatus : uint8_t { SUCCESS, FAILED, SKIPPED };
 enum class RunStatus : uint8_t { RUNNING, SUCCESS, FAILED, INTERRUPTED, ABANDONED };
 
-[[nodiscard]] std::string NodeStatusName(NodeStatus status);  ///< "success" | "failed" | "skipped"
-[[nodiscard]] std::string RunStatusName(RunStatus status);    ///< "RUNNING" | "SUCCESS" | ...
+[[nodiscard]] std::string NodeStatusName(NodeStatus status); ///< "success" | "failed" | "skipped"
+[[nodiscard]] std::string RunStatusName(RunStatus status);   ///< "RUNNING" | "SUCCESS" | ...
 
 /// One executed piece of a node (read, a transform step, write, pre/post SQL) and its SQL.
 struct StepRecord {
@@ -87,9 +87,9 @@ struct PipelineResult {
     TimePoint started_at{};
     TimePoint finished_at{};
     int64_t duration_ms = 0;
-    std::vector<NodeResult> nodes; ///< plan order; selected nodes only
+    std::vector<NodeResult> nodes;     ///< plan order; selected nodes only
     std::vector<std::string> warnings; ///< run-level problems, e.g. catalog writes that failed
-    std::string story_html_path;   ///< set once the story is written
+    std::string story_html_path;       ///< set once the story is written
     std::string story_json_path;
 
     [[nodiscard]] size_t CountWithStatus(NodeStatus status) const;

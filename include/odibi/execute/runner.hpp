@@ -44,7 +44,7 @@ public:
 };
 
 struct RunOptions {
-    int workers = 0; ///< nodes run at once; 0 = number of cores
+    int workers = 0;                               ///< nodes run at once; 0 = number of cores
     std::optional<config::ErrorStrategy> on_error; ///< --on-error: overrides every node's on_error
 };
 
@@ -54,10 +54,8 @@ struct RunOptions {
 [[nodiscard]] std::string StoryRoot(const config::ProjectConfig& project);
 
 /// Runs every selected node of the plan. Node failures are values in the result, not exceptions.
-[[nodiscard]] RunResult RunPlan(const graph::Plan& plan,
-                                const RunOptions& options,
-                                Cancellation& cancellation,
-                                RunObserver& observer);
+[[nodiscard]] RunResult
+RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellation& cancellation, RunObserver& observer);
 
 /// Checks what the loader and planner cannot: formats and connections this build can read and
 /// write, transformer params. Returns every problem found.

@@ -37,12 +37,12 @@ struct PlanNode {
     std::vector<std::string> dependents;
     InputKind input_kind = InputKind::NONE;
     std::vector<CrossReference> references;
-    int layer = 0;            ///< 0 for nodes without dependencies
-    bool selected = true;     ///< chosen by --node/--tag (false: not run at all)
-    bool enabled = true;      ///< false if it or an ancestor has enabled: false
-    std::string skip_cause;   ///< why it will be skipped when !enabled ("disabled", "upstream 'x' is disabled")
-    bool materialize = false; ///< cache: true, or dependents >= auto_cache_threshold
-    std::string version_hash; ///< over own config, SQL (incl. sql_file text) and upstream hashes
+    int layer = 0;                  ///< 0 for nodes without dependencies
+    bool selected = true;           ///< chosen by --node/--tag (false: not run at all)
+    bool enabled = true;            ///< false if it or an ancestor has enabled: false
+    std::string skip_cause;         ///< why it will be skipped when !enabled ("disabled", "upstream 'x' is disabled")
+    bool materialize = false;       ///< cache: true, or dependents >= auto_cache_threshold
+    std::string version_hash;       ///< over own config, SQL (incl. sql_file text) and upstream hashes
     nlohmann::json config_snapshot; ///< what decides the node's output (the hashed config), for the story
 };
 

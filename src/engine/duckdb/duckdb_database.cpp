@@ -1,6 +1,5 @@
 // The DuckDB implementation of the engine interface, over DuckDB's stable C API.
 #include <duckdb.h>
-
 #include <fmt/format.h>
 
 #include "odibi/common/error.hpp"
@@ -108,8 +107,8 @@ public:
         std::vector<ColumnInfo> columns;
         columns.reserve(column_count);
         for (idx_t column = 0; column < column_count; ++column) {
-            columns.push_back({duckdb_column_name(result.Get(), column),
-                               TypeName(duckdb_column_type(result.Get(), column))});
+            columns.push_back(
+                {duckdb_column_name(result.Get(), column), TypeName(duckdb_column_type(result.Get(), column))});
         }
         std::vector<std::vector<std::optional<std::string>>> rows(row_count);
         for (idx_t row = 0; row < row_count; ++row) {
@@ -189,7 +188,8 @@ public:
         if (state == DuckDBError) {
             std::string text = open_error == nullptr ? "unknown error" : open_error;
             duckdb_free(open_error);
-            throw Error(ErrorCode::INVALID_VALUE, ErrorSource::EXTERNAL, fmt::format("could not open DuckDB: {}", text));
+            throw Error(
+                ErrorCode::INVALID_VALUE, ErrorSource::EXTERNAL, fmt::format("could not open DuckDB: {}", text));
         }
     }
     DuckDbDatabase(const DuckDbDatabase&) = delete;
@@ -208,6 +208,8 @@ std::unique_ptr<Database> OpenDuckDb(const DatabaseSettings& settings) {
     return std::make_unique<DuckDbDatabase>(settings);
 }
 
-std::string DuckDbVersion() { return duckdb_library_version(); }
+std::string DuckDbVersion() {
+    return duckdb_library_version();
+}
 
 } // namespace odibi::engine

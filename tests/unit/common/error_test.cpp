@@ -9,7 +9,9 @@ namespace odibi {
 namespace {
 
 TEST(Error, RendersLocationCodeAndSuggestions) {
-    auto error = ConfigError::UnknownKey("WriteConfig", "mdoe", {"connection", "format", "mode", "path"},
+    auto error = ConfigError::UnknownKey("WriteConfig",
+                                         "mdoe",
+                                         {"connection", "format", "mode", "path"},
                                          {"odibi.yaml", 42, 7, "pipelines[0].nodes[3].write.mdoe"});
     EXPECT_EQ(error.Code(), ErrorCode::UNKNOWN_KEY);
     std::string text = error.what();
