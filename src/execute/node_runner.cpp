@@ -48,15 +48,6 @@ Sample ToSample(const engine::ResultTable& table) {
     return sample;
 }
 
-std::vector<std::string> ColumnNames(const std::vector<engine::ColumnInfo>& columns) {
-    std::vector<std::string> names;
-    names.reserve(columns.size());
-    for (const auto& column : columns) {
-        names.push_back(column.name);
-    }
-    return names;
-}
-
 std::string SchemaHash(const std::vector<engine::ColumnInfo>& columns) {
     std::string text;
     for (const auto& column : columns) {
@@ -616,7 +607,7 @@ NodeResult RunNode(const graph::PlanNode& node,
             std::vector<std::string> available_columns;
             if (!execution.InputRelation().empty()) {
                 try {
-                    available_columns = ColumnNames(connection.Describe(execution.InputRelation()));
+                    available_columns = engine::ColumnNames(connection.Describe(execution.InputRelation()));
                 } catch (const std::exception&) {
                     available_columns.clear();
                 }

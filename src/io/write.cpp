@@ -56,15 +56,6 @@ const engine::ColumnInfo* FindColumn(const std::vector<engine::ColumnInfo>& colu
     return nullptr;
 }
 
-std::vector<std::string> ColumnNames(const std::vector<engine::ColumnInfo>& columns) {
-    std::vector<std::string> names;
-    names.reserve(columns.size());
-    for (const auto& column : columns) {
-        names.push_back(column.name);
-    }
-    return names;
-}
-
 int64_t ParseCount(const std::optional<std::string>& text, const std::string& sql) {
     int64_t value = 0;
     if (!text) {
@@ -278,7 +269,7 @@ private:
         if (FindColumn(columns, name) != nullptr) {
             return;
         }
-        std::vector<std::string> names = ColumnNames(columns);
+        std::vector<std::string> names = engine::ColumnNames(columns);
         std::string message = fmt::format("{} \"{}\" is not a column of {}", role, name, where);
         std::string hint = DidYouMean(name, names);
         if (!hint.empty()) {

@@ -23,6 +23,9 @@ struct ColumnInfo {
     std::string type; ///< DuckDB type text, e.g. "VARCHAR", "DECIMAL(10,2)"
 };
 
+/// The names of `columns`, in order.
+[[nodiscard]] std::vector<std::string> ColumnNames(const std::vector<ColumnInfo>& columns);
+
 /// A small, fully materialised result (metadata, counts, samples). Never used for bulk data:
 /// bulk data stays inside DuckDB and moves with COPY / INSERT ... SELECT.
 class ResultTable {
