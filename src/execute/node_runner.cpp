@@ -95,11 +95,12 @@ public:
         if (config_.write) {
             Write();
         }
-        RunStatements("post_sql", config_.post_sql);
+        // Facts are collected before post_sql, which may drop what the node's view reads.
         CollectOutputFacts();
         if (written_ && context_.catalog != nullptr) {
             RecordWriteInCatalog();
         }
+        RunStatements("post_sql", config_.post_sql);
     }
 
     [[nodiscard]] const std::string& Phase() const { return phase_; }
@@ -339,6 +340,7 @@ private:
                                             node_.name))
                         .WithSuggestion("add a read: block or depends_on: [<node>], or start with a sql step");
                 }
+                sql_.clear();
                 const auto& transformer = transform::TransformerRegistry::Builtins().Get(step.text);
                 select = transformer.CompileSql(step.params, {*current, connection_});
             }
@@ -392,6 +394,9 @@ private:
 
     void CollectOutputFacts() {
         phase_ = "collect";
+        step_ = fmt::format("collect the schema, row count and sample of {}", node_.name);
+        sql_.clear();
+        config_path_ = config_.config_path;
         result_.schema_out = connection_.Describe(NodeRelation());
         if (materialized_) {
             auto count = connection_.Query(fmt::format("SELECT count(*) FROM {}", NodeRelation())).Scalar();

@@ -13,6 +13,7 @@
 #include "odibi/common/strings.hpp"
 #include "odibi/engine/sql.hpp"
 #include "odibi/execute/runner.hpp"
+#include "odibi/io/formats.hpp"
 #include "odibi/io/storage.hpp"
 #include "odibi/state/catalog.hpp"
 
@@ -93,6 +94,7 @@ public:
         {
             auto setup = database_.Connect();
             setup->Execute(fmt::format("CREATE SCHEMA IF NOT EXISTS {}", schema_));
+            RegisterUnselectedOutputs(*setup);
         }
         for (const auto& node : pipeline_.nodes) {
             if (!node.selected) {
@@ -115,6 +117,29 @@ public:
     }
 
 private:
+    /// A node left out by --tag/--node that selected nodes depend on is seen through its written
+    /// output, under its own name, so that SQL naming it works as in a full run.
+    void RegisterUnselectedOutputs(engine::Connection& connection) {
+        for (const auto& node : pipeline_.nodes) {
+            const auto& write = node.config->write;
+            if (node.selected || !write) {
+                continue;
+            }
+            bool feeds_selected =
+                std::any_of(node.dependents.begin(), node.dependents.end(), [&](const std::string& name) {
+                    return pipeline_.GetNode(name).selected;
+                });
+            auto storage = storages_.find(write->connection);
+            if (!feeds_selected || storage == storages_.end() || !io::TargetExists(*write, *storage->second)) {
+                continue;
+            }
+            connection.Execute(fmt::format("CREATE OR REPLACE VIEW {}.{} AS SELECT * FROM {}",
+                                           schema_,
+                                           engine::QuoteIdentifier(node.name),
+                                           io::BuildScan(io::ReadBackConfig(*write), *storage->second)));
+        }
+    }
+
     state::PipelineRunRecord BaseRecord() const {
         state::PipelineRunRecord record;
         record.run_id = result_.run_id;

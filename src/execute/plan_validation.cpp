@@ -32,7 +32,10 @@ void CheckFormat(const config::ProjectConfig& project,
                  const std::string& config_path,
                  DiagnosticList& diagnostics) {
     auto supported = io::SupportedFormats();
-    if (std::find(supported.begin(), supported.end(), format) != supported.end()) {
+    // An empty or unknown format was already reported by the loader (missing key, invalid value).
+    const auto& known = config::FormatNames();
+    if (format.empty() || std::find(known.begin(), known.end(), format) == known.end() ||
+        std::find(supported.begin(), supported.end(), format) != supported.end()) {
         return;
     }
     diagnostics.AddError(
