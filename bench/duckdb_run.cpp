@@ -8,8 +8,6 @@
 // Statements run one by one. Each --var becomes `SET VARIABLE name = 'value'` before the script
 // (read it with getvariable('name')). The rows of the last statement are printed as tab-separated
 // text with a header line, unless --quiet. Exit code 0 on success, 1 on a SQL error, 2 on bad usage.
-#include <duckdb.h>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -18,6 +16,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <duckdb.h>
 
 namespace {
 

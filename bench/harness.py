@@ -73,6 +73,7 @@ class Measurement:
     wall_seconds: float
     peak_rss_bytes: int
     exit_code: int
+    cpu_seconds: float = 0.0
     peak_spill_bytes: int = 0
     log_path: Optional[Path] = None
 
@@ -127,7 +128,8 @@ def run_measured(command: List[str], cwd: Path, log_path: Path, env: Optional[Di
         process.returncode = os.waitstatus_to_exitcode(status)
     # Linux reports ru_maxrss in KiB.
     return Measurement(wall_seconds=wall, peak_rss_bytes=usage.ru_maxrss * KIB, exit_code=process.returncode,
-                       peak_spill_bytes=watcher.peak_bytes, log_path=log_path)
+                       cpu_seconds=usage.ru_utime + usage.ru_stime, peak_spill_bytes=watcher.peak_bytes,
+                       log_path=log_path)
 
 
 def reset_folder(folder: Path) -> None:
@@ -165,6 +167,14 @@ def machine_facts(odibi: Path, duckdb_run: Path) -> Dict[str, str]:
 
 def median_seconds(measurements: List[Measurement]) -> float:
     return statistics.median(m.wall_seconds for m in measurements)
+
+
+def best_seconds(measurements: List[Measurement]) -> float:
+    return min(m.wall_seconds for m in measurements)
+
+
+def median_cpu_seconds(measurements: List[Measurement]) -> float:
+    return statistics.median(m.cpu_seconds for m in measurements)
 
 
 def peak_rss(measurements: List[Measurement]) -> int:

@@ -45,6 +45,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--memory-limit", default="1GB")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="DuckDB threads (default: nproc)")
     parser.add_argument("--odibi", help="path of the odibi binary (default: build/bench/bin/odibi)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per engine, alternating which goes first; medians and maxima are reported")
     parser.add_argument("--skip-duckdb", action="store_true", help="run odibi only")
     parser.add_argument("--keep-data", action="store_true", help="keep the generated CSV for another run")
     return parser.parse_args()
@@ -73,29 +75,38 @@ def main() -> int:
     engines = ["odibi"] if arguments.skip_duckdb else ["odibi", "duckdb"]
     setup = Engines(arguments.memory_limit, arguments.threads, odibi, duckdb_run, data)
     logs = harness.RESULTS_DIR / "logs"
-    measurements = {}
-    for engine in engines:
-        setup.prepare(engine)
-        command, env = setup.command(engine)
-        measured = harness.run_measured(command, data, logs / f"memory_wall-{engine}.log", env, setup.spill(engine))
-        harness.log(f"  {engine:7} {measured.wall_seconds:8.2f} s {measured.peak_rss_bytes / harness.MIB:9.1f} MB"
-                    f"  spill {measured.peak_spill_bytes / 1e9:.2f} GB  exit {measured.exit_code}")
-        measurements[engine] = measured
+    measurements = {engine: [] for engine in engines}
+    for repeat in range(arguments.repeat):
+        order = engines if repeat % 2 == 0 else list(reversed(engines))
+        for engine in order:
+            setup.prepare(engine)
+            command, env = setup.command(engine)
+            measured = harness.run_measured(command, data, logs / f"memory_wall-{engine}-{repeat + 1}.log", env,
+                                            setup.spill(engine))
+            harness.log(f"  run {repeat + 1} {engine:7} {measured.wall_seconds:8.2f} s "
+                        f"(cpu {measured.cpu_seconds:.1f} s) {measured.peak_rss_bytes / harness.MIB:9.1f} MB"
+                        f"  spill {measured.peak_spill_bytes / 1e9:.2f} GB  exit {measured.exit_code}")
+            measurements[engine].append(measured)
     story = odibi_node_times(data)
+    completed = all(m.exit_code == 0 for runs in measurements.values() for m in runs)
     check = None
-    if "duckdb" in measurements and all(m.exit_code == 0 for m in measurements.values()):
+    if "duckdb" in measurements and completed:
         check = compare_outputs(duckdb_run, data, setup.output("duckdb"), setup.output("odibi"))
 
-    headers = ["engine", "result", "wall s", "peak RSS MB", "memory_limit MB", "RSS / limit", "peak spill GB"]
+    headers = ["engine", "result", "wall s median", "CPU s median", "peak RSS MiB", "memory_limit MiB", "RSS / limit",
+               "peak spill GB"]
     rows = []
-    for engine, measured in measurements.items():
-        result = "completed" if measured.exit_code == 0 else f"FAILED (exit {measured.exit_code})"
-        rows.append([engine, result, f"{measured.wall_seconds:.1f}", f"{measured.peak_rss_bytes / harness.MIB:.0f}",
-                     f"{limit_bytes / harness.MIB:.0f}", f"{measured.peak_rss_bytes / limit_bytes:.2f}",
-                     f"{measured.peak_spill_bytes / 1e9:.2f}"])
+    for engine, runs in measurements.items():
+        failures = [m.exit_code for m in runs if m.exit_code != 0]
+        result = "completed" if not failures else f"FAILED (exit {failures[0]})"
+        rss = harness.peak_rss(runs)
+        rows.append([engine, result, f"{harness.median_seconds(runs):.1f}", f"{harness.median_cpu_seconds(runs):.1f}",
+                     f"{rss / harness.MIB:.0f}", f"{limit_bytes / harness.MIB:.0f}", f"{rss / limit_bytes:.2f}",
+                     f"{max(m.peak_spill_bytes for m in runs) / 1e9:.2f}"])
     facts = harness.machine_facts(odibi, duckdb_run)
     title = (f"Memory wall: {arguments.rows:,} order rows, {dataset['orders_csv_bytes'] / 1e9:.2f} GB CSV = "
-             f"{factor:.1f}x memory_limit {arguments.memory_limit}, threads {arguments.threads}")
+             f"{factor:.1f}x memory_limit {arguments.memory_limit}, threads {arguments.threads}, "
+             f"{arguments.repeat} run(s) each")
     footer = (f"{facts['date']}, nproc {facts['nproc']}, {facts['memory']} RAM, DuckDB {facts['duckdb']}, "
               f"{facts['odibi']}, commit {facts['commit']}, load average {facts['load_average_1m']}")
     if check is not None:
@@ -111,7 +122,7 @@ def main() -> int:
         "memory_limit_bytes": limit_bytes,
         "dataset": dataset,
         "machine": facts,
-        "runs": {engine: vars(measured) for engine, measured in measurements.items()},
+        "runs": {engine: [vars(m) for m in runs] for engine, runs in measurements.items()},
         "check": check,
         "odibi_story": story,
     }
@@ -120,7 +131,7 @@ def main() -> int:
     if not arguments.keep_data:
         shutil.rmtree(data, ignore_errors=True)
         harness.log(f"deleted {data.relative_to(harness.REPO_DIR)}")
-    failed = measurements["odibi"].exit_code != 0 or (check is not None and not check["equal"])
+    failed = not completed or (check is not None and not check["equal"])
     return 1 if failed else 0
 
 
