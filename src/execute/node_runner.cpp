@@ -160,7 +160,7 @@ private:
     }
 
     std::string ScanOf(const config::ReadConfig& read) const {
-        return io::BuildScan(read, StorageFor(read.connection.value_or("")));
+        return io::BuildPinnedScan(read, StorageFor(read.connection.value_or("")), connection_);
     }
 
     /// A scan of another node's written output (a node of another pipeline, or an unselected one).
@@ -196,7 +196,7 @@ private:
                                             context_.project.config_file,
                                             pipeline));
         }
-        return io::BuildScan(io::ReadBackConfig(*producer->write), storage);
+        return io::BuildPinnedScan(io::ReadBackConfig(*producer->write), storage, connection_);
     }
 
     std::optional<std::string> ResolveInput() {

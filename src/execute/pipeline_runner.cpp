@@ -133,10 +133,11 @@ private:
             if (!feeds_selected || storage == storages_.end() || !io::TargetExists(*write, *storage->second)) {
                 continue;
             }
-            connection.Execute(fmt::format("CREATE OR REPLACE VIEW {}.{} AS SELECT * FROM {}",
-                                           schema_,
-                                           engine::QuoteIdentifier(node.name),
-                                           io::BuildScan(io::ReadBackConfig(*write), *storage->second)));
+            connection.Execute(
+                fmt::format("CREATE OR REPLACE VIEW {}.{} AS SELECT * FROM {}",
+                            schema_,
+                            engine::QuoteIdentifier(node.name),
+                            io::BuildPinnedScan(io::ReadBackConfig(*write), *storage->second, connection)));
         }
     }
 

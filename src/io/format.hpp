@@ -30,6 +30,17 @@ public:
     /// the user named a directory, whose files `location` now globs (hive partitioning defaults on).
     [[nodiscard]] virtual std::string
     ScanSql(const std::string& location, const FormatOptions& read_options, bool directory_dataset) const = 0;
+    /// ScanSql with what the reader infers (dialect, column types) inferred once now, through
+    /// `connection`, and written into the expression: every bind of a view over a scan repeats the
+    /// inference, and a pipeline binds each scan once per step. Formats that infer nothing costly,
+    /// and scans whose inference cannot be fixed up front (globs), return ScanSql.
+    [[nodiscard]] virtual std::string PinnedScanSql(engine::Connection& connection,
+                                                    const std::string& location,
+                                                    const FormatOptions& read_options,
+                                                    bool directory_dataset) const {
+        static_cast<void>(connection);
+        return ScanSql(location, read_options, directory_dataset);
+    }
 
     /// The options of `COPY ... TO` (FORMAT first, PARTITION_BY excluded). `target` is the final
     /// path; when no compression is set, its extension chooses one (output is staged under another name).

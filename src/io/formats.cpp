@@ -173,7 +173,10 @@ std::vector<std::string> SupportedFormats() {
     return names;
 }
 
-std::string BuildScan(const config::ReadConfig& read, const Storage& storage) {
+namespace {
+
+// BuildScan and BuildPinnedScan; `connection` pins the format's inference when given.
+std::string Scan(const config::ReadConfig& read, const Storage& storage, engine::Connection* connection) {
     const Format& format = GetFormat(read.format, At(read.config_path, "format"));
     FormatOptions options = ParseReadOptions(format, read.options, read.config_path);
     RequireNoSqlFile(read, format);
@@ -212,7 +215,8 @@ std::string BuildScan(const config::ReadConfig& read, const Storage& storage) {
             throw error;
         }
     }
-    std::string scan = format.ScanSql(location, options, directory);
+    std::string scan = connection != nullptr ? format.PinnedScanSql(*connection, location, options, directory)
+                                             : format.ScanSql(location, options, directory);
     if (directory && storage.IsLocalFileSystem() && options.TryGetBool("hive_partitioning").value_or(true)) {
         std::vector<std::string> first_file = ExpandGlob(location, 1);
         if (!first_file.empty()) {
@@ -229,6 +233,16 @@ std::string BuildScan(const config::ReadConfig& read, const Storage& storage) {
         conditions.push_back(fmt::format("({})", filter));
     }
     return fmt::format("(SELECT * FROM {} WHERE {})", scan, Join(conditions, " AND "));
+}
+
+} // namespace
+
+std::string BuildScan(const config::ReadConfig& read, const Storage& storage) {
+    return Scan(read, storage, nullptr);
+}
+
+std::string BuildPinnedScan(const config::ReadConfig& read, const Storage& storage, engine::Connection& connection) {
+    return Scan(read, storage, &connection);
 }
 
 bool TargetExists(const config::WriteConfig& write, const Storage& storage) {

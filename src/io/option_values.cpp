@@ -1,6 +1,7 @@
 // Rendering of option values as DuckDB arguments, and the mappings from pandas/Spark spellings.
 #include "option_values.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -60,6 +61,16 @@ bool SqlArguments::Has(std::string_view name) const {
         }
     }
     return false;
+}
+
+SqlArguments SqlArguments::Without(std::initializer_list<std::string_view> names) const {
+    SqlArguments kept;
+    for (const auto& [argument, value] : arguments_) {
+        if (std::find(names.begin(), names.end(), argument) == names.end()) {
+            kept.Add(argument, value);
+        }
+    }
+    return kept;
 }
 
 std::string SqlArguments::TableFunctionCall(std::string_view function, const std::string& path) const {

@@ -1,6 +1,7 @@
 // Option values rendered as DuckDB arguments: named argument lists, literals, types, codecs.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ public:
     /// `sql_value` must already be SQL text (a quoted literal, a number, true/false, a list...).
     void Add(std::string name, std::string sql_value);
     [[nodiscard]] bool Has(std::string_view name) const;
+    /// These arguments without the ones named in `names`.
+    [[nodiscard]] SqlArguments Without(std::initializer_list<std::string_view> names) const;
     /// `read_csv('/x.csv', header = true)`: the call of `function` on `path` with these arguments.
     [[nodiscard]] std::string TableFunctionCall(std::string_view function, const std::string& path) const;
     /// `FORMAT csv, HEADER true`: the option list of COPY ... TO.

@@ -21,6 +21,8 @@ struct DatabaseSettings {
 struct ColumnInfo {
     std::string name;
     std::string type; ///< DuckDB type text, e.g. "VARCHAR", "DECIMAL(10,2)"
+
+    bool operator==(const ColumnInfo&) const = default;
 };
 
 /// The names of `columns`, in order.

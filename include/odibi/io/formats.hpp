@@ -19,6 +19,11 @@ namespace odibi::io {
 /// with `read.filter` applied as a WHERE clause. Options are validated: unknown ones give
 /// INVALID_FORMAT_OPTION with did-you-mean; a missing path gives INPUT_NOT_FOUND naming the path.
 [[nodiscard]] std::string BuildScan(const config::ReadConfig& read, const Storage& storage);
+/// BuildScan with the reader's inference (a CSV file's dialect, header and column types) run once
+/// now on `connection` and written into the expression. A view over a scan binds it again each
+/// time a view over the view is created, which for an unpinned CSV repeats the sniffing of the file.
+[[nodiscard]] std::string
+BuildPinnedScan(const config::ReadConfig& read, const Storage& storage, engine::Connection& connection);
 
 struct WriteRequest {
     const config::WriteConfig& write;

@@ -7,6 +7,7 @@
 
 #include "odibi/common/strings.hpp"
 #include "odibi/engine/sql.hpp"
+#include "odibi/io/storage.hpp"
 
 namespace odibi::io {
 namespace {
@@ -238,48 +239,21 @@ public:
 
     std::string
     ScanSql(const std::string& location, const FormatOptions& options, bool directory_dataset) const override {
-        SqlArguments arguments;
-        HeaderChoice header = ReadHeader(options);
-        if (header.header) {
-            arguments.Add("header", SqlBool(*header.header));
+        return ReadArguments(options, directory_dataset).TableFunctionCall("read_csv", location);
+    }
+
+    std::string PinnedScanSql(engine::Connection& connection,
+                              const std::string& location,
+                              const FormatOptions& options,
+                              bool directory_dataset) const override {
+        SqlArguments arguments = ReadArguments(options, directory_dataset);
+        // read_csv sniffs only the first file of a glob and, with union_by_name, every file: both
+        // are left to DuckDB, as is a read whose user turned inference off.
+        if (directory_dataset || HasGlob(location) || !options.TryGetBool("auto_detect").value_or(true) ||
+            options.TryGetBool("union_by_name").value_or(false)) {
+            return arguments.TableFunctionCall("read_csv", location);
         }
-        AddTextArgument(arguments, options, "delimiter", "delim");
-        AddTextArgument(arguments, options, "quote", "quote");
-        AddTextArgument(arguments, options, "escape", "escape");
-        if (auto encoding = ReadEncoding(options)) {
-            arguments.Add("encoding", engine::QuoteLiteral(*encoding));
-        }
-        if (auto codec = TextCompression(options, "compression", "none")) {
-            arguments.Add("compression", engine::QuoteLiteral(*codec));
-        }
-        AddTextArgument(arguments, options, "dateformat", "dateformat");
-        AddTextArgument(arguments, options, "timestampformat", "timestampformat");
-        auto skip = options.TryGetInteger("skip");
-        if (skip && *skip < 0) {
-            throw options.InvalidValue("skip",
-                                       fmt::format("the number of rows to skip cannot be negative ({})", *skip));
-        }
-        if (skip || header.rows_before_header > 0) {
-            arguments.Add("skip", std::to_string(skip.value_or(0) + header.rows_before_header));
-        }
-        AddNullStrings(arguments, options);
-        AddBooleanArguments(arguments, options, {"all_varchar"});
-        AddTypes(arguments, options);
-        if (auto names = options.TryGetStringList("names")) {
-            arguments.Add("names", SqlStringList(*names));
-        }
-        AddBooleanArguments(arguments, options, {"auto_detect"});
-        AddIgnoreErrors(arguments, options);
-        AddBooleanArguments(arguments, options, {"union_by_name"});
-        AddFilenameArgument(arguments, options);
-        AddHiveArguments(arguments, options, directory_dataset);
-        AddTextArgument(arguments, options, "comment", "comment");
-        AddTextArgument(arguments, options, "decimal", "decimal_separator");
-        if (auto sample_size = options.TryGetInteger("sample_size")) {
-            arguments.Add("sample_size", std::to_string(*sample_size));
-        }
-        AddBooleanArguments(arguments, options, {"null_padding", "strict_mode"});
-        return arguments.TableFunctionCall("read_csv", location);
+        return SniffedArguments(connection, location, arguments).TableFunctionCall("read_csv", location);
     }
 
     std::vector<std::string> CopyOptions(const FormatOptions& options, const std::string& target) const override {
@@ -360,6 +334,104 @@ public:
             types[column.name] = type;
         }
         pinned["dtype"] = types;
+        return pinned;
+    }
+
+private:
+    // The read_csv arguments for the user's read options.
+    static SqlArguments ReadArguments(const FormatOptions& options, bool directory_dataset) {
+        SqlArguments arguments;
+        HeaderChoice header = ReadHeader(options);
+        if (header.header) {
+            arguments.Add("header", SqlBool(*header.header));
+        }
+        AddTextArgument(arguments, options, "delimiter", "delim");
+        AddTextArgument(arguments, options, "quote", "quote");
+        AddTextArgument(arguments, options, "escape", "escape");
+        if (auto encoding = ReadEncoding(options)) {
+            arguments.Add("encoding", engine::QuoteLiteral(*encoding));
+        }
+        if (auto codec = TextCompression(options, "compression", "none")) {
+            arguments.Add("compression", engine::QuoteLiteral(*codec));
+        }
+        AddTextArgument(arguments, options, "dateformat", "dateformat");
+        AddTextArgument(arguments, options, "timestampformat", "timestampformat");
+        auto skip = options.TryGetInteger("skip");
+        if (skip && *skip < 0) {
+            throw options.InvalidValue("skip",
+                                       fmt::format("the number of rows to skip cannot be negative ({})", *skip));
+        }
+        if (skip || header.rows_before_header > 0) {
+            arguments.Add("skip", std::to_string(skip.value_or(0) + header.rows_before_header));
+        }
+        AddNullStrings(arguments, options);
+        AddBooleanArguments(arguments, options, {"all_varchar"});
+        AddTypes(arguments, options);
+        if (auto names = options.TryGetStringList("names")) {
+            arguments.Add("names", SqlStringList(*names));
+        }
+        AddBooleanArguments(arguments, options, {"auto_detect"});
+        AddIgnoreErrors(arguments, options);
+        AddBooleanArguments(arguments, options, {"union_by_name"});
+        AddFilenameArgument(arguments, options);
+        AddHiveArguments(arguments, options, directory_dataset);
+        AddTextArgument(arguments, options, "comment", "comment");
+        AddTextArgument(arguments, options, "decimal", "decimal_separator");
+        if (auto sample_size = options.TryGetInteger("sample_size")) {
+            arguments.Add("sample_size", std::to_string(*sample_size));
+        }
+        AddBooleanArguments(arguments, options, {"null_padding", "strict_mode"});
+        return arguments;
+    }
+
+    // `arguments` with DuckDB's sniffer run once on `location` and its findings (dialect, header,
+    // column names and types, date formats) given as arguments with auto_detect off: the options
+    // that steer the sniffer are replaced by what it found from them.
+    static SqlArguments
+    SniffedArguments(engine::Connection& connection, const std::string& location, const SqlArguments& arguments) {
+        engine::ResultTable sniffed = connection.Query(
+            fmt::format("SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader, DateFormat, "
+                        "TimestampFormat, to_json(Columns) FROM {}",
+                        arguments.TableFunctionCall("sniff_csv", location)));
+        auto text = [&](size_t column) { return sniffed.Value(0, column).value_or(""); };
+        // sniff_csv shows "no quote / escape / comment character" as the text (empty).
+        auto character = [&](size_t column) {
+            std::string value = text(column);
+            return engine::QuoteLiteral(value == "(empty)" ? "" : value);
+        };
+        SqlArguments pinned = arguments.Without({"header",
+                                                 "delim",
+                                                 "quote",
+                                                 "escape",
+                                                 "skip",
+                                                 "comment",
+                                                 "dateformat",
+                                                 "timestampformat",
+                                                 "all_varchar",
+                                                 "columns",
+                                                 "types",
+                                                 "names",
+                                                 "auto_detect",
+                                                 "sample_size"});
+        pinned.Add("auto_detect", SqlBool(false));
+        pinned.Add("delim", character(0));
+        pinned.Add("quote", character(1));
+        pinned.Add("escape", character(2));
+        pinned.Add("new_line", engine::QuoteLiteral(text(3)));
+        pinned.Add("comment", character(4));
+        pinned.Add("skip", text(5));
+        pinned.Add("header", text(6));
+        std::vector<std::pair<std::string, std::string>> columns;
+        for (const auto& column : config::Json::parse(text(9))) {
+            columns.emplace_back(column.at("name").get<std::string>(), column.at("type").get<std::string>());
+        }
+        pinned.Add("columns", SqlStringMap(columns));
+        if (!text(7).empty()) {
+            pinned.Add("dateformat", engine::QuoteLiteral(text(7)));
+        }
+        if (!text(8).empty()) {
+            pinned.Add("timestampformat", engine::QuoteLiteral(text(8)));
+        }
         return pinned;
     }
 };

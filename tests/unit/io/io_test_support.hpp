@@ -76,9 +76,15 @@ protected:
         return connection_->Query(sql).Scalar().value_or("NULL");
     }
 
-    /// The rows of what `read` scans, as Rows() renders them, for the listed columns.
+    /// The rows of what `read` scans, as Rows() renders them, for the listed columns. The pinned scan
+    /// (inference done once up front) must give the same rows, column types included.
     [[nodiscard]] std::vector<std::string> ScanRows(const config::ReadConfig& read, const std::string& columns) const {
-        return Rows("SELECT " + columns + " FROM " + BuildScan(read, *storage_));
+        std::string query = "SELECT " + columns + " FROM " + BuildScan(read, *storage_);
+        std::string pinned = "SELECT " + columns + " FROM " + BuildPinnedScan(read, *storage_, *connection_);
+        EXPECT_EQ(connection_->Describe(pinned), connection_->Describe(query)) << pinned;
+        std::vector<std::string> rows = Rows(query);
+        EXPECT_EQ(Rows(pinned), rows) << pinned;
+        return rows;
     }
 
     void CreateSource(const std::string& name, const std::string& query) const {

@@ -18,6 +18,21 @@ TEST_F(ReadTest, CsvWithHeaderDelimiterAndQuote) {
     EXPECT_EQ(ScanRows(read, "id, name, note"), (std::vector<std::string>{"1|Ann; Smith|x", "2|Bob|y"}));
 }
 
+TEST_F(ReadTest, PinnedCsvScanSniffsOnceAndLeavesGlobsToDuckDb) {
+    WriteText("in/dated.csv", "id,day,note\n1,2024-01-02,\"a, b\"\n2,2024-01-03,c\n");
+    auto read = MakeRead("csv", "in/dated.csv");
+    std::string pinned = BuildPinnedScan(read, *storage_, *connection_);
+    EXPECT_NE(pinned.find("auto_detect = false"), std::string::npos) << pinned;
+    EXPECT_NE(pinned.find("columns = {'id': 'BIGINT', 'day': 'DATE', 'note': 'VARCHAR'}"), std::string::npos) << pinned;
+    EXPECT_EQ(ScanRows(read, "id, day, note"), (std::vector<std::string>{"1|2024-01-02|a, b", "2|2024-01-03|c"}));
+
+    WriteText("in/more.csv", "id,day,note\n3,2024-01-04,d\n");
+    auto glob = MakeRead("csv", "in/*.csv");
+    EXPECT_EQ(BuildPinnedScan(glob, *storage_, *connection_), BuildScan(glob, *storage_));
+    auto off = MakeRead("csv", "in/dated.csv", Json{{"auto_detect", false}, {"columns", Json{{"id", "VARCHAR"}}}});
+    EXPECT_EQ(BuildPinnedScan(off, *storage_, *connection_), BuildScan(off, *storage_));
+}
+
 TEST_F(ReadTest, CsvHeaderFalseAndPandasSpellings) {
     WriteText("in/plain.csv", "1,a\n2,b\n");
     auto no_header = MakeRead("csv", "in/plain.csv", Json{{"header", false}});
