@@ -484,6 +484,9 @@ private:
     bool materialized_ = false;
     bool written_ = false;
     bool write_committed_ = false;
+    /// State this node moves when it succeeds (an incremental read's new high-water mark). It commits
+    /// in the same state-store transaction as the node's write (docs/exactly-once.md).
+    std::vector<state::StateEntry> pending_state_;
 };
 
 /// Suggestions derived from the failure and what the node could see.

@@ -124,6 +124,36 @@ struct TableRecord {
     std::string updated_at;
 };
 
+/// A file write between staging and its state commit (docs/exactly-once.md), one row of
+/// meta_write_intents while it is open. Recovery at the next start finds open intents and either
+/// finishes them (the data is in place: commit the state) or rolls them back (it is not: drop the
+/// staged data; the state never moved).
+struct WriteIntent {
+    std::string intent_id;
+    std::string run_id;
+    std::string pipeline_name;
+    std::string node_name;
+    std::string target;  ///< resolved target path
+    std::string staging; ///< resolved staging path
+    std::string mode;    ///< overwrite | append | upsert | append_once
+    std::string format;
+    /// What tells recovery whether the staged data was published (e.g. "<device>:<inode>").
+    std::string published_marker;
+    /// The commit that belongs to this write: recovery applies it when the data is in place.
+    nlohmann::json commit = nlohmann::json::object();
+    std::string created_at;
+};
+
+/// What commits together with a published write, in one state-store transaction: the state
+/// updates (high-water marks), the output registration and the node's run record; the intent, when
+/// named, is closed in the same transaction.
+struct WriteCommit {
+    std::string intent_id;
+    std::vector<StateEntry> state_updates;
+    std::optional<OutputRecord> output;
+    std::optional<NodeRunRecord> node_run;
+};
+
 /// Filters for the List* queries; results come newest first.
 struct RunQuery {
     std::optional<std::string> pipeline;
@@ -168,6 +198,19 @@ public:
     virtual bool DeleteState(const std::string& key) = 0;
     /// Every entry, ordered by key.
     [[nodiscard]] virtual std::vector<StateEntry> ListState() = 0;
+    /// Sets `entry.key` to `entry.value` unless the stored value is larger (max semantics: JSON numbers
+    /// compare as numbers, strings as text, e.g. ISO timestamps); returns the entry now stored.
+    /// Atomic across threads and processes: of concurrent advances the largest value wins.
+    virtual StateEntry AdvanceState(const StateEntry& entry) = 0;
+
+    /// Records an open write intent (before its data is published).
+    virtual void RecordWriteIntent(const WriteIntent& intent) = 0;
+    /// Applies `commit` (state updates, output, node run record) and closes its intent, atomically.
+    virtual void CommitWrite(const WriteCommit& commit) = 0;
+    /// Closes an intent whose write was rolled back; false when it was not open.
+    virtual bool AbandonWriteIntent(const std::string& intent_id) = 0;
+    /// Open intents, oldest first.
+    [[nodiscard]] virtual std::vector<WriteIntent> ListWriteIntents() = 0;
 
     [[nodiscard]] virtual std::vector<PipelineRunRecord> ListPipelineRuns(const RunQuery& query) = 0;
     [[nodiscard]] virtual std::vector<NodeRunRecord> ListNodeRuns(const RunQuery& query) = 0;
