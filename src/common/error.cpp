@@ -1,6 +1,8 @@
 // The Error type's rendering and the named constructors that keep error wording in one place.
 #include "odibi/common/error.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "odibi/common/strings.hpp"
@@ -145,7 +147,16 @@ size_t DiagnosticList::ErrorCount() const {
 }
 
 void DiagnosticList::Append(const DiagnosticList& other) {
-    items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+    for (const auto& item : other.items_) {
+        bool reported =
+            !item.location.path.empty() && std::any_of(items_.begin(), items_.end(), [&](const Diagnostic& existing) {
+                return existing.severity == item.severity && existing.code == item.code &&
+                       existing.location.path == item.location.path;
+            });
+        if (!reported) {
+            items_.push_back(item);
+        }
+    }
 }
 
 void DiagnosticList::ThrowIfErrors(std::string_view what) const {

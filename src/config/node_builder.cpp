@@ -37,6 +37,8 @@ const std::vector<std::string> READ_KEYS = {"connection",
                                             "schema_ddl",
                                             "archive_options",
                                             "options"};
+const std::vector<std::string> INCREMENTAL_KEYS = {
+    "mode", "column", "key_column", "fallback_column", "lookback", "unit", "state_key", "watermark_lag", "date_format"};
 const std::vector<std::string> WRITE_KEYS = {"connection",
                                              "format",
                                              "table",
@@ -374,8 +376,13 @@ std::optional<ReadConfig> ProjectBuilder::BuildRead(const ConfigValue& value,
                      "transform step");
     }
     if (const ConfigValue* incremental = map.Get("incremental")) {
-        read.incremental = ToJson(*incremental);
-        NotSupported(map.KeyLocation("incremental"), "read.incremental", "incremental loading is not built yet");
+        if (usage != "read") {
+            NotSupported(map.KeyLocation("incremental"),
+                         "incremental under inputs:",
+                         "incremental loading applies to a node's read: block; move the source to read:");
+        } else {
+            read.incremental = BuildIncremental(*incremental, map.PathOf("incremental"));
+        }
     }
     if (const ConfigValue* travel = map.Get("time_travel")) {
         read.time_travel = ToJson(*travel);
@@ -391,6 +398,84 @@ std::optional<ReadConfig> ProjectBuilder::BuildRead(const ConfigValue& value,
             map.KeyLocation("schema_ddl"), "read.schema_ddl", "Spark DDL schemas for streaming reads are not built");
     }
     return read;
+}
+
+std::optional<IncrementalConfig> ProjectBuilder::BuildIncremental(const ConfigValue& value, const std::string& path) {
+    if (!reader_.ExpectMap(value, path, "a mapping (mode, column, lookback, unit, state_key, ...)")) {
+        return std::nullopt;
+    }
+    MapReader map(reader_, value, path);
+    reader_.CheckKeys(value, path, "IncrementalConfig", INCREMENTAL_KEYS, Strictness::STRICT);
+    IncrementalConfig incremental;
+    incremental.config_path = path;
+    if (auto mode = map.Choice("mode", IncrementalModeNames())) {
+        incremental.mode = TryParseIncrementalMode(*mode).value_or(IncrementalMode::ROLLING_WINDOW);
+    }
+    auto column = map.String("column");
+    auto key_column = map.String("key_column");
+    if (column && key_column && *column != *key_column) {
+        reader_.AddError(Conflict("column",
+                                  "key_column",
+                                  map.KeyLocation("key_column"),
+                                  "key_column is another name for column: write the column once"));
+    }
+    if (!column && !key_column) {
+        reader_.AddError(Missing("read.incremental needs column: the column that tells new rows from old ones",
+                                 map.Location(),
+                                 "add column: <timestamp or id column> under incremental:"));
+    }
+    incremental.column = column.value_or(key_column.value_or(""));
+    incremental.fallback_column = map.String("fallback_column");
+    bool stateful = incremental.mode == IncrementalMode::STATEFUL;
+    if (auto lookback = map.Integer("lookback", 1)) {
+        incremental.lookback = *lookback;
+    }
+    if (auto unit = map.Choice("unit", LookbackUnitNames())) {
+        incremental.unit = TryParseLookbackUnit(*unit).value_or(LookbackUnit::DAY);
+    }
+    incremental.state_key = map.String("state_key");
+    if (incremental.state_key && Trim(*incremental.state_key).empty()) {
+        Error error(ErrorCode::INVALID_VALUE, ErrorSource::USER, "incremental.state_key is empty");
+        error.WithLocation(map.ValueLocation("state_key"));
+        error.WithSuggestion("remove state_key to use \"<node>_hwm\", or give it a name");
+        reader_.AddError(error);
+    }
+    if ((incremental.watermark_lag = map.String("watermark_lag"))) {
+        if (auto seconds = TryParseWatermarkLag(*incremental.watermark_lag)) {
+            incremental.watermark_lag_seconds = *seconds;
+        } else {
+            Error error(ErrorCode::INVALID_VALUE,
+                        ErrorSource::USER,
+                        fmt::format("watermark_lag \"{}\" is not a duration", *incremental.watermark_lag));
+            error.WithLocation(map.ValueLocation("watermark_lag"));
+            error.WithSuggestion("write a whole number and a unit: s, m, h, d or w (e.g. watermark_lag: 2h)");
+            reader_.AddError(error);
+        }
+    }
+    if (auto format = map.Choice("date_format", DateFormatNames())) {
+        incremental.date_format = TryParseDateFormat(*format);
+    }
+    // Keys of the other mode are accepted (Odibi ignores them) but said to do nothing.
+    auto ignored = [&](const char* key, const char* fix) {
+        Error warning(
+            ErrorCode::SETTING_IGNORED,
+            ErrorSource::USER,
+            fmt::format("incremental.{} has no effect in mode {}", key, IncrementalModeName(incremental.mode)));
+        warning.WithLocation(map.KeyLocation(key));
+        warning.WithSuggestion(fix);
+        reader_.AddWarning(warning);
+    };
+    for (const char* key : {"lookback", "unit"}) {
+        if (stateful && map.Has(key)) {
+            ignored(key, "remove it, or use mode: rolling_window to read a time window");
+        }
+    }
+    for (const char* key : {"state_key", "watermark_lag"}) {
+        if (!stateful && map.Has(key)) {
+            ignored(key, "remove it, or use mode: stateful to keep a high-water mark");
+        }
+    }
+    return incremental;
 }
 
 std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, const std::string& path) {
@@ -437,9 +522,12 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
             std::string mode = WriteModeName(write.mode);
             SourceLocation location = map.Has("options") ? map.KeyLocation("options") : map.ValueLocation("mode");
             location.path = map.PathOf("options");
-            reader_.AddError(Missing(fmt::format("write.mode {} needs options.keys (the key columns)", mode),
-                                     location,
-                                     "add options: {keys: [id]} under write: (keys go under options, not write.keys)"));
+            Error error(ErrorCode::MISSING_WRITE_KEYS,
+                        ErrorSource::USER,
+                        fmt::format("write.mode {} needs options.keys (the key columns)", mode));
+            error.WithLocation(std::move(location));
+            error.WithSuggestion("add options: {keys: [id]} under write: (keys go under options, not write.keys)");
+            reader_.AddError(error);
         }
     }
     write.partition_by = map.StringList("partition_by").value_or(std::vector<std::string>{});

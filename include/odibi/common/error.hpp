@@ -65,6 +65,9 @@ enum class ErrorCode : uint16_t {
     // state and catalog (5xx)
     CATALOG_ERROR = 500,
     STATE_NOT_FOUND = 501,
+    WRITE_INTENT_NOT_OPEN = 502,
+    STATE_STORE_UNAVAILABLE = 503,
+    RECOVERY_FAILED = 504,
     // state: add new codes above this line
     // quality (6xx)
     // quality: add new codes above this line
@@ -161,6 +164,8 @@ public:
     [[nodiscard]] bool HasErrors() const;
     [[nodiscard]] size_t ErrorCount() const;
     [[nodiscard]] const std::vector<Diagnostic>& Items() const { return items_; }
+    /// Adds the diagnostics of `other`, except those already reported: same severity, code and
+    /// config path (two checks of one problem, e.g. the config loader's and the planner's).
     void Append(const DiagnosticList& other);
     /// Throws an Error (code of the first error) whose message lists every diagnostic.
     void ThrowIfErrors(std::string_view what) const;

@@ -35,6 +35,21 @@ TEST(Error, DiagnosticListCollectsEveryError) {
     }
 }
 
+TEST(Error, AppendSkipsAProblemAlreadyReportedAtTheSameKey) {
+    DiagnosticList config;
+    config.AddError(ConfigError::MissingKey("NodeConfig", "name", {"a.yaml", 3, 5, "pipelines[0].nodes[0]"}));
+    DiagnosticList plan;
+    // The same problem found again by a later check, at another column of the same key.
+    plan.AddError(ConfigError::MissingKey("NodeConfig", "name", {"a.yaml", 3, 9, "pipelines[0].nodes[0]"}));
+    plan.AddError(ConfigError::MissingKey("NodeConfig", "name", {"a.yaml", 7, 5, "pipelines[0].nodes[1]"}));
+    plan.AddError(ConfigError::InvalidEnum("mode", "apend", {"overwrite"}, {"a.yaml", 3, 5, "pipelines[0].nodes[0]"}));
+    config.Append(plan);
+    ASSERT_EQ(config.ErrorCount(), 3u);
+    EXPECT_EQ(config.Items()[0].location.column, 5);
+    EXPECT_EQ(config.Items()[1].location.path, "pipelines[0].nodes[1]");
+    EXPECT_EQ(config.Items()[2].code, ErrorCode::INVALID_VALUE);
+}
+
 TEST(Strings, ClosestMatchUsesCutoff) {
     EXPECT_EQ(ClosestMatch("conection", {"connection", "format"}), "connection");
     EXPECT_FALSE(ClosestMatch("zzz", {"connection", "format"}).has_value());

@@ -169,7 +169,7 @@ TEST(Validation, UpsertWithoutKeysPointsAtWriteOptions) {
                                  "          path: out\n          mode: upsert\n          keys: [id]\n");
     auto errors = LoadErrors(directory.Write("odibi.yaml", text));
     ASSERT_EQ(errors.size(), 2u) << RenderAll(errors);
-    auto missing = WithCode(errors, ErrorCode::MISSING_KEY);
+    auto missing = WithCode(errors, ErrorCode::MISSING_WRITE_KEYS);
     ASSERT_EQ(missing.size(), 1u);
     EXPECT_EQ(missing[0].location.path, "pipelines[0].nodes[0].write.options");
     EXPECT_NE(missing[0].message.find("options.keys"), std::string::npos);
@@ -213,7 +213,7 @@ TEST(Validation, FeaturesNotBuiltYetAreErrorsAtTheirLines) {
                    "          skip_if_unchanged: true\n");
     text = Replace(text,
                    "          path: input.csv\n",
-                   "          path: input.csv\n          incremental:\n            column: updated_at\n");
+                   "          path: input.csv\n          time_travel:\n            as_of_version: 1\n");
     auto errors = LoadErrors(directory.Write("odibi.yaml", text));
     auto unsupported = WithCode(errors, ErrorCode::NOT_SUPPORTED_YET);
     ASSERT_EQ(errors.size(), unsupported.size()) << RenderAll(errors);
@@ -223,7 +223,7 @@ TEST(Validation, FeaturesNotBuiltYetAreErrorsAtTheirLines) {
                                                           {"materialized: view", "materialized:"},
                                                           {"zorder_by", "zorder_by:"},
                                                           {"skip_if_unchanged: true", "skip_if_unchanged:"},
-                                                          {"read.incremental", "incremental:"}}) {
+                                                          {"read.time_travel", "time_travel:"}}) {
         bool found = false;
         for (const auto& error : unsupported) {
             if (error.message.find(fragment) != std::string::npos) {
