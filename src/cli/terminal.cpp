@@ -2,6 +2,7 @@
 #include "terminal.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 
@@ -45,7 +46,37 @@ std::string Terminal::Bold(const std::string& text) {
     return Colour("1", text);
 }
 
-std::string FormatTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+namespace {
+
+// A cell on one line: a line break and the indentation after it become one space.
+std::string OneLine(const std::string& cell) {
+    std::string text;
+    for (size_t index = 0; index < cell.size(); ++index) {
+        if (cell[index] != '\n' && cell[index] != '\r') {
+            text += cell[index];
+            continue;
+        }
+        while (index + 1 < cell.size() && std::isspace(static_cast<unsigned char>(cell[index + 1])) != 0) {
+            ++index;
+        }
+        if (!text.empty() && text.back() != ' ') {
+            text += ' ';
+        }
+    }
+    return text;
+}
+
+} // namespace
+
+std::string FormatTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& cells) {
+    std::vector<std::vector<std::string>> rows;
+    rows.reserve(cells.size());
+    for (const auto& row : cells) {
+        std::vector<std::string>& flat = rows.emplace_back();
+        for (const auto& cell : row) {
+            flat.push_back(OneLine(cell));
+        }
+    }
     std::vector<size_t> widths(header.size());
     for (size_t column = 0; column < header.size(); ++column) {
         widths[column] = header[column].size();

@@ -20,7 +20,7 @@ public:
     [[nodiscard]] static std::string Bold(const std::string& text);
 };
 
-/// Left-aligned columns sized to their widest cell.
+/// Left-aligned columns sized to their widest cell; a multi-line cell is shown on one line.
 [[nodiscard]] std::string FormatTable(const std::vector<std::string>& header,
                                       const std::vector<std::vector<std::string>>& rows);
 

@@ -200,13 +200,16 @@ void ProjectBuilder::Build(const ConfigValue& root, ProjectConfig& project) {
         BuildRetry(*retry, project.retry);
     }
     // Tests and impatient users shorten retry waits without editing the YAML.
-    if (auto text = variables_.Get("ODIBI_RETRY_BASE_SECONDS")) {
+    // An empty value counts as unset, as for a variable cleared with `export NAME=`.
+    if (auto text = variables_.Get("ODIBI_RETRY_BASE_SECONDS"); text && !Trim(*text).empty()) {
         char* end = nullptr;
         double seconds = std::strtod(text->c_str(), &end);
-        if (text->empty() || end != text->c_str() + text->size() || !(seconds >= 0)) {
+        if (end != text->c_str() + text->size() || !(seconds >= 0)) {
+            SourceLocation location;
+            location.path = "environment variable ODIBI_RETRY_BASE_SECONDS";
             reader_.AddError(InvalidValue(
                 fmt::format("ODIBI_RETRY_BASE_SECONDS must be a number of seconds >= 0, found \"{}\"", *text),
-                map.KeyLocation("retry"),
+                location,
                 "set ODIBI_RETRY_BASE_SECONDS to a number such as 0, 0.5 or 1, or unset it"));
         } else {
             project.retry.base_seconds = seconds;
@@ -635,7 +638,9 @@ void ProjectBuilder::CheckConnectionUses(const ProjectConfig& project) {
                 "Server"));
             continue;
         }
-        if (use.needs_built_type && connection->type != ConnectionType::LOCAL) {
+        // The system catalog also lives in PostgreSQL (docs/state-backends.md).
+        bool catalog_in_postgres = use.usage == "system" && connection->type == ConnectionType::POSTGRES;
+        if (use.needs_built_type && connection->type != ConnectionType::LOCAL && !catalog_in_postgres) {
             Error error = ConfigError::NotSupportedYet(
                 fmt::format("connection type: {}", connection->type_name),
                 fmt::format("connection \"{}\" is used by {}; this build reads and writes local connections only",

@@ -326,9 +326,15 @@ TEST(Validation, RetryAttemptsAreBoundedAndBaseSecondsComeFromTheEnvironment) {
     EXPECT_EQ(result.project.retry.base_seconds, 0.0);
     ::setenv("ODIBI_RETRY_BASE_SECONDS", "soon", 1);
     auto bad = LoadErrors(directory.Write("odibi.yaml", MinimalProject()));
+    ::setenv("ODIBI_RETRY_BASE_SECONDS", "", 1);
+    LoadResult empty = LoadProject(directory.Write("odibi.yaml", MinimalProject()));
     ::unsetenv("ODIBI_RETRY_BASE_SECONDS");
     ASSERT_EQ(bad.size(), 1u);
     EXPECT_NE(bad[0].message.find("ODIBI_RETRY_BASE_SECONDS"), std::string::npos);
+    // The problem is in the environment, not at a line of the YAML.
+    EXPECT_EQ(bad[0].location.line, 0);
+    EXPECT_EQ(bad[0].location.path, "environment variable ODIBI_RETRY_BASE_SECONDS");
+    EXPECT_EQ(empty.project.retry.base_seconds, RetryConfig{}.base_seconds);
 }
 
 TEST(Validation, PerformanceKeysForDuckdbAndNotesForOthers) {
