@@ -54,6 +54,16 @@ void BuiltinTransformer::CheckParams(const config::Json& params) const {
     Check(reader);
 }
 
+std::string ConcatColumnsSql(const ParamReader& params, const TransformInput& input, bool null_as_empty) {
+    auto columns = RelationColumns::OfInput(input);
+    std::vector<std::string> arguments = {engine::QuoteLiteral(params.GetString("separator"))};
+    for (const auto& name : params.GetColumnList("columns")) {
+        std::string text = "CAST(" + engine::QuoteIdentifier(columns.Resolve(name, params, "columns")) + " AS VARCHAR)";
+        arguments.push_back(null_as_empty ? "COALESCE(" + text + ", '')" : text);
+    }
+    return "concat_ws(" + Join(arguments, ", ") + ")";
+}
+
 std::string SelectReplacing(const RelationColumns& columns,
                             const std::vector<std::string>& replacements,
                             const std::string& relation) {

@@ -61,6 +61,10 @@ private:
                                           const std::vector<std::string>& replacements,
                                           const std::string& relation);
 
+/// `concat_ws(<separator param>, <each column of the columns param as VARCHAR>)` over the input;
+/// with `null_as_empty` a NULL value counts as '' instead of being skipped.
+[[nodiscard]] std::string ConcatColumnsSql(const ParamReader& params, const TransformInput& input, bool null_as_empty);
+
 /// The factories of the built-in transformers, one per file under transformers/.
 std::unique_ptr<Transformer> MakeAddPrefixTransformer();
 std::unique_ptr<Transformer> MakeAddSuffixTransformer();

@@ -134,6 +134,14 @@ std::vector<std::string> ParamReader::GetStringList(std::string_view name) const
     return TryGetStringList(name).value_or(std::vector<std::string>{});
 }
 
+std::vector<std::string> ParamReader::GetColumnList(std::string_view name) const {
+    std::vector<std::string> columns = GetStringList(name);
+    if (columns.empty()) {
+        throw Invalid(name, fmt::format("\"{}\" must list at least one column", name));
+    }
+    return columns;
+}
+
 std::vector<std::pair<std::string, config::Json>> ParamReader::GetMap(std::string_view name) const {
     std::vector<std::pair<std::string, config::Json>> entries;
     const config::Json* value = TryGet(name);

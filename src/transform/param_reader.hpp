@@ -41,6 +41,8 @@ public:
     /// A `list[string]` or `string|list[string]` param (a single string is a one-element list);
     /// an absent optional list is empty.
     [[nodiscard]] std::vector<std::string> GetStringList(std::string_view name) const;
+    /// GetStringList of a list of column names that must not be empty (INVALID_TRANSFORMER_PARAMS).
+    [[nodiscard]] std::vector<std::string> GetColumnList(std::string_view name) const;
     /// Like GetStringList, but nullopt when the param is absent (so "absent" and "[]" differ).
     [[nodiscard]] std::optional<std::vector<std::string>> TryGetStringList(std::string_view name) const;
     /// A `map[string,string]` or `map[string,sql]` param in written order; values as SQL text.

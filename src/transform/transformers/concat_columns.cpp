@@ -17,20 +17,10 @@ public:
                              {{"columns", {"customer", "status"}}, {"separator", " / "}, {"output_col", "label"}}) {}
 
 private:
-    void Check(const ParamReader& params) const override {
-        if (params.GetStringList("columns").empty()) {
-            throw params.Invalid("columns", "\"columns\" must list at least one column");
-        }
-    }
+    void Check(const ParamReader& params) const override { static_cast<void>(params.GetColumnList("columns")); }
 
     std::string Compile(const ParamReader& params, const TransformInput& input) const override {
-        auto columns = RelationColumns::OfInput(input);
-        std::vector<std::string> arguments = {engine::QuoteLiteral(params.GetString("separator"))};
-        for (const auto& name : params.GetStringList("columns")) {
-            arguments.push_back("CAST(" + engine::QuoteIdentifier(columns.Resolve(name, params, "columns")) +
-                                " AS VARCHAR)");
-        }
-        return "SELECT *, concat_ws(" + Join(arguments, ", ") + ") AS " +
+        return "SELECT *, " + ConcatColumnsSql(params, input, false) + " AS " +
                engine::QuoteIdentifier(params.GetString("output_col")) + " FROM " + input.relation;
     }
 };

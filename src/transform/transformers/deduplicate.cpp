@@ -19,11 +19,7 @@ public:
               {{"keys", {"order_id"}}, {"order_by", "updated_at DESC"}}) {}
 
 private:
-    void Check(const ParamReader& params) const override {
-        if (params.GetStringList("keys").empty()) {
-            throw params.Invalid("keys", "\"keys\" must list at least one column");
-        }
-    }
+    void Check(const ParamReader& params) const override { static_cast<void>(params.GetColumnList("keys")); }
 
     std::string Compile(const ParamReader& params, const TransformInput& input) const override {
         auto columns = RelationColumns::OfInput(input);

@@ -18,20 +18,10 @@ public:
               {{"columns", {"customer", "order_id"}}, {"separator", "-"}, {"output_col", "order_key"}}) {}
 
 private:
-    void Check(const ParamReader& params) const override {
-        if (params.GetStringList("columns").empty()) {
-            throw params.Invalid("columns", "\"columns\" must list at least one column");
-        }
-    }
+    void Check(const ParamReader& params) const override { static_cast<void>(params.GetColumnList("columns")); }
 
     std::string Compile(const ParamReader& params, const TransformInput& input) const override {
-        auto columns = RelationColumns::OfInput(input);
-        std::vector<std::string> arguments = {engine::QuoteLiteral(params.GetString("separator"))};
-        for (const auto& name : params.GetStringList("columns")) {
-            arguments.push_back("COALESCE(CAST(" + engine::QuoteIdentifier(columns.Resolve(name, params, "columns")) +
-                                " AS VARCHAR), '')");
-        }
-        return "SELECT *, md5(concat_ws(" + Join(arguments, ", ") + ")) AS " +
+        return "SELECT *, md5(" + ConcatColumnsSql(params, input, true) + ") AS " +
                engine::QuoteIdentifier(params.GetString("output_col")) + " FROM " + input.relation;
     }
 };

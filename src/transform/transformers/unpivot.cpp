@@ -22,11 +22,7 @@ public:
                {"value_name", "sales"}}) {}
 
 private:
-    void Check(const ParamReader& params) const override {
-        if (params.GetStringList("value_vars").empty()) {
-            throw params.Invalid("value_vars", "\"value_vars\" must list at least one column");
-        }
-    }
+    void Check(const ParamReader& params) const override { static_cast<void>(params.GetColumnList("value_vars")); }
 
     std::string Compile(const ParamReader& params, const TransformInput& input) const override {
         auto columns = RelationColumns::OfInput(input);
