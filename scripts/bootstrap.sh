@@ -12,6 +12,9 @@ packages=(
     libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
     libgtest-dev libgmock-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev libpq-dev unixodbc-dev
     python3 python3-pandas clang-format chromium
+    # The PostgreSQL server binaries: the catalog tests run initdb into a temp dir (the package's own
+    # cluster is not used).
+    postgresql
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -1,12 +1,20 @@
-// `odibi catalog runs|state|failures`: read the system catalog as a table or JSON.
+// `odibi catalog runs|state|failures`: read the system catalog as a table or JSON;
+// `odibi catalog vacuum|optimize`: delete old run history and compact the catalog.
+#include <chrono>
 #include <iostream>
+#include <regex>
 
 #include "commands.hpp"
+#include "confirmation.hpp"
 #include "project_loader.hpp"
 #include "terminal.hpp"
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "odibi/common/clock.hpp"
+#include "odibi/common/error.hpp"
+#include "odibi/common/strings.hpp"
+#include "odibi/execute/catalog_open.hpp"
 #include "odibi/execute/runner.hpp"
 #include "odibi/state/catalog.hpp"
 
@@ -20,7 +28,7 @@ struct CatalogArguments {
 };
 
 std::unique_ptr<state::Catalog> OpenCatalog(const std::string& config_path) {
-    return state::OpenSqliteCatalog(execute::CatalogPath(LoadConfigOnly(config_path)));
+    return execute::OpenCatalog(LoadConfigOnly(config_path));
 }
 
 void Print(const std::string& format,
@@ -85,6 +93,98 @@ ExitCode Failures(const CatalogArguments& arguments) {
     return ExitCode::SUCCESS;
 }
 
+struct MaintenanceArguments {
+    std::string config_path = "odibi.yaml";
+    std::string older_than;
+    bool dry_run = false;
+    bool yes = false;
+};
+
+constexpr int64_t HOURS_PER_DAY = 24;
+// A century: a cutoff the clock can still represent, and far beyond any useful history.
+constexpr int64_t MAXIMUM_AGE_DAYS = 36500;
+
+/// "90d" or "12h" as a duration; USAGE_ERROR naming the option and the accepted forms otherwise.
+std::chrono::milliseconds ParseAge(const std::string& text) {
+    static const std::regex AGE(R"(^\s*([0-9]{1,9})\s*([dh])\s*$)", std::regex::icase);
+    std::smatch match;
+    if (std::regex_match(text, match, AGE)) {
+        int64_t count = std::stoll(match[1].str());
+        bool days = ToLower(match[2].str()) == "d";
+        int64_t hours = days ? count * HOURS_PER_DAY : count;
+        if (count >= 1 && hours <= MAXIMUM_AGE_DAYS * HOURS_PER_DAY) {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(hours));
+        }
+    }
+    throw Error(ErrorCode::USAGE_ERROR,
+                ErrorSource::USER,
+                fmt::format("--older-than \"{}\" is not an age: write a whole number of days or hours from 1 up to {} "
+                            "days, followed by d or h",
+                            text,
+                            MAXIMUM_AGE_DAYS))
+        .WithContext("option", "--older-than")
+        .WithSuggestion("for example --older-than 90d (90 days) or --older-than 12h (12 hours)");
+}
+
+std::vector<std::vector<std::string>> HistoryRows(const state::HistoryDeleted& history) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& table : history.tables) {
+        rows.push_back({table.table, std::to_string(table.rows)});
+    }
+    return rows;
+}
+
+ExitCode Vacuum(const MaintenanceArguments& arguments) {
+    std::chrono::milliseconds age = ParseAge(arguments.older_than);
+    config::ProjectConfig project = LoadConfigOnly(arguments.config_path);
+    auto catalog = execute::OpenCatalog(project);
+    std::string before = state::CutoffBefore(Now(), age);
+    // Every kind of history gets the same cutoff; system.retention_days keeps them apart after runs.
+    state::HistoryCutoff cutoff{before, before, before};
+    std::cout << fmt::format("catalog {}: finished run history from before {} (older than {})\n",
+                             execute::CatalogLocation(project),
+                             before,
+                             Trim(arguments.older_than));
+    state::HistoryDeleted counted = catalog->CountHistory(cutoff);
+    if (arguments.dry_run) {
+        std::cout << FormatTable({"table", "rows to delete"}, HistoryRows(counted));
+        std::cout << fmt::format("dry run: {} rows would be deleted; nothing was changed\n", counted.Total());
+        return ExitCode::SUCCESS;
+    }
+    if (counted.Total() == 0) {
+        std::cout << "no history is that old: nothing to delete\n";
+        return ExitCode::SUCCESS;
+    }
+    if (!Confirm(fmt::format("delete {} rows of run history older than {}", counted.Total(), before),
+                 "this deletes run history for good",
+                 arguments.yes)) {
+        std::cout << "nothing changed\n";
+        return ExitCode::FAILED;
+    }
+    state::HistoryDeleted deleted = catalog->DeleteHistory(cutoff);
+    std::cout << FormatTable({"table", "rows deleted"}, HistoryRows(deleted));
+    std::cout << fmt::format("deleted {} rows; state, outputs, schemas, tables, write intents and RUNNING runs are "
+                             "kept\n",
+                             deleted.Total());
+    return ExitCode::SUCCESS;
+}
+
+ExitCode Optimize(const MaintenanceArguments& arguments) {
+    config::ProjectConfig project = LoadConfigOnly(arguments.config_path);
+    auto catalog = execute::OpenCatalog(project);
+    std::cout << fmt::format("catalog {}:\n", execute::CatalogLocation(project));
+    state::CatalogOptimization optimization = catalog->Optimize();
+    for (const auto& step : optimization.steps) {
+        std::cout << "  ran " << step << "\n";
+    }
+    if (optimization.bytes_before && optimization.bytes_after) {
+        std::cout << fmt::format("size on disk (catalog file and WAL): {} bytes before, {} bytes after\n",
+                                 *optimization.bytes_before,
+                                 *optimization.bytes_after);
+    }
+    return ExitCode::SUCCESS;
+}
+
 void AddFilters(CLI::App* command, CatalogArguments& arguments) {
     command->add_option("config", arguments.config_path, "Project file")->default_val("odibi.yaml");
     command->add_option("-p,--pipeline", arguments.query.pipeline, "Only this pipeline");
@@ -119,6 +219,22 @@ void AddCatalogCommand(CLI::App& app, CommandAction& action) {
     AddFilters(failures, *failures_arguments);
     failures->callback(
         [failures_arguments, &action] { action = [failures_arguments] { return Failures(*failures_arguments); }; });
+
+    auto vacuum_arguments = std::make_shared<MaintenanceArguments>();
+    auto* vacuum = catalog->add_subcommand(
+        "vacuum", "Delete finished run history older than an age (state, outputs and schemas are kept)");
+    vacuum->add_option("config", vacuum_arguments->config_path, "Project file")->default_val("odibi.yaml");
+    vacuum->add_option("--older-than", vacuum_arguments->older_than, "Age of the history to delete: 90d, 12h")
+        ->required();
+    vacuum->add_flag("--dry-run", vacuum_arguments->dry_run, "Only count the rows that would be deleted");
+    vacuum->add_flag("-y,--yes", vacuum_arguments->yes, "Delete without asking");
+    vacuum->callback([vacuum_arguments, &action] { action = [vacuum_arguments] { return Vacuum(*vacuum_arguments); }; });
+
+    auto optimize_arguments = std::make_shared<MaintenanceArguments>();
+    auto* optimize = catalog->add_subcommand("optimize", "Compact the catalog and refresh its query statistics");
+    optimize->add_option("config", optimize_arguments->config_path, "Project file")->default_val("odibi.yaml");
+    optimize->callback(
+        [optimize_arguments, &action] { action = [optimize_arguments] { return Optimize(*optimize_arguments); }; });
 }
 
 } // namespace odibi::cli

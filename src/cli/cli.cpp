@@ -24,6 +24,7 @@ int RunCli(int argc, char** argv) {
     AddStoryCommand(app, action);
     AddCatalogCommand(app, action);
     AddListCommands(app, action);
+    AddStateCommand(app, action);
 
     Log::SetSink([](LogLevel level, std::string_view message) {
         std::string text = fmt::format("{}: {}", ToLower(std::string(LogLevelName(level))), message);

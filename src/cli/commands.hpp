@@ -23,6 +23,7 @@ void AddGraphCommands(CLI::App& app, CommandAction& action);
 void AddStoryCommand(CLI::App& app, CommandAction& action);
 void AddCatalogCommand(CLI::App& app, CommandAction& action);
 void AddListCommands(CLI::App& app, CommandAction& action);
+void AddStateCommand(CLI::App& app, CommandAction& action);
 
 /// Runs the odibi CLI (used by main and by tests).
 [[nodiscard]] int RunCli(int argc, char** argv);

@@ -74,6 +74,15 @@ public:
                   << Terminal::Dim(fmt::format(" run {}", run_id)) << std::endl;
     }
 
+    void OnResumePlan(const std::string& /*pipeline*/, const std::vector<execute::ResumeDecision>& decisions) override {
+        std::lock_guard lock(output_mutex_);
+        for (const auto& decision : decisions) {
+            std::string verdict = decision.skip ? "skipped: " + decision.reason : "runs: " + decision.reason;
+            std::cout << fmt::format("  ↻ {:<28} {}", decision.node, decision.skip ? Terminal::Dim(verdict) : verdict)
+                      << std::endl;
+        }
+    }
+
     void OnNodeFinish(const execute::NodeResult& node) override {
         std::lock_guard lock(output_mutex_);
         std::string mark = node.status == execute::NodeStatus::SUCCESS  ? Terminal::Green("✓")
@@ -134,6 +143,7 @@ struct RunArguments {
     ProjectRequest request;
     int workers = 0;
     std::string on_error;
+    bool resume = false;
 };
 
 ExitCode Run(const RunArguments& arguments) {
@@ -146,6 +156,7 @@ ExitCode Run(const RunArguments& arguments) {
 
     execute::RunOptions options;
     options.workers = arguments.workers;
+    options.resume = arguments.resume;
     if (!arguments.on_error.empty()) {
         options.on_error = config::TryParseErrorStrategy(arguments.on_error);
     }
@@ -206,6 +217,10 @@ void AddRunCommand(CLI::App& app, CommandAction& action) {
         ->check(CLI::PositiveNumber);
     command->add_option("--on-error", arguments->on_error, "Override every node's on_error")
         ->check(CLI::IsMember({"fail_fast", "fail_later", "ignore"}));
+    command->add_flag("--resume",
+                      arguments->resume,
+                      "Skip nodes whose last run succeeded with the same version hash and whose output is still "
+                      "there; changed nodes run with everything downstream of them");
     command->add_option("--pipeline", arguments->request.selection.pipelines, "Run only these pipelines");
     command->add_option(
         "--node", arguments->request.selection.nodes, "Run these nodes and everything upstream of them");

@@ -2,6 +2,7 @@
 #include "odibi/config/project.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 #include <fmt/format.h>
@@ -39,6 +40,19 @@ const std::vector<std::pair<StepKind, std::string>> STEP_KIND_NAMES = {{StepKind
                                                                        {StepKind::OPERATION, "operation"}};
 const std::vector<std::pair<BackoffKind, std::string>> BACKOFF_NAMES = {
     {BackoffKind::EXPONENTIAL, "exponential"}, {BackoffKind::LINEAR, "linear"}, {BackoffKind::CONSTANT, "constant"}};
+const std::vector<std::pair<IncrementalMode, std::string>> INCREMENTAL_MODE_NAMES = {
+    {IncrementalMode::ROLLING_WINDOW, "rolling_window"}, {IncrementalMode::STATEFUL, "stateful"}};
+const std::vector<std::pair<LookbackUnit, std::string>> LOOKBACK_UNIT_NAMES = {{LookbackUnit::HOUR, "hour"},
+                                                                               {LookbackUnit::DAY, "day"},
+                                                                               {LookbackUnit::MONTH, "month"},
+                                                                               {LookbackUnit::YEAR, "year"}};
+const std::vector<std::pair<DateFormat, std::string>> DATE_FORMAT_NAMES = {
+    {DateFormat::ORACLE, "oracle"},
+    {DateFormat::ORACLE_SQLSERVER, "oracle_sqlserver"},
+    {DateFormat::SQL_SERVER, "sql_server"},
+    {DateFormat::US, "us"},
+    {DateFormat::EU, "eu"},
+    {DateFormat::ISO, "iso"}};
 // The formats this build reads and writes.
 const std::vector<std::string> SUPPORTED_FORMATS = {"csv", "parquet", "json"};
 
@@ -59,6 +73,15 @@ std::optional<Enum> ParseName(const std::vector<std::pair<Enum, std::string>>& t
         }
     }
     return std::nullopt;
+}
+
+template <typename Enum> std::vector<std::string> NamesOf(const std::vector<std::pair<Enum, std::string>>& table) {
+    std::vector<std::string> names;
+    names.reserve(table.size());
+    for (const auto& entry : table) {
+        names.push_back(entry.second);
+    }
+    return names;
 }
 
 std::string ParentPath(const std::string& path) {
@@ -168,6 +191,75 @@ std::string StepKindName(StepKind kind) {
 
 std::string BackoffName(BackoffKind backoff) {
     return NameOf(BACKOFF_NAMES, backoff);
+}
+
+std::string IncrementalModeName(IncrementalMode mode) {
+    return NameOf(INCREMENTAL_MODE_NAMES, mode);
+}
+
+std::optional<IncrementalMode> TryParseIncrementalMode(const std::string& text) {
+    return ParseName(INCREMENTAL_MODE_NAMES, text);
+}
+
+std::string LookbackUnitName(LookbackUnit unit) {
+    return NameOf(LOOKBACK_UNIT_NAMES, unit);
+}
+
+std::optional<LookbackUnit> TryParseLookbackUnit(const std::string& text) {
+    return ParseName(LOOKBACK_UNIT_NAMES, text);
+}
+
+std::string DateFormatName(DateFormat format) {
+    return NameOf(DATE_FORMAT_NAMES, format);
+}
+
+std::optional<DateFormat> TryParseDateFormat(const std::string& text) {
+    return ParseName(DATE_FORMAT_NAMES, text);
+}
+
+std::vector<std::string> IncrementalModeNames() {
+    return NamesOf(INCREMENTAL_MODE_NAMES);
+}
+
+std::vector<std::string> LookbackUnitNames() {
+    return NamesOf(LOOKBACK_UNIT_NAMES);
+}
+
+std::vector<std::string> DateFormatNames() {
+    return NamesOf(DATE_FORMAT_NAMES);
+}
+
+std::optional<int64_t> TryParseWatermarkLag(const std::string& text) {
+    constexpr int64_t MINUTE = 60;
+    constexpr int64_t HOUR = 60 * MINUTE;
+    constexpr int64_t DAY = 24 * HOUR;
+    constexpr int64_t WEEK = 7 * DAY;
+    // A whole number of units; a cap keeps the multiplication far from overflow.
+    constexpr size_t MAXIMUM_DIGITS = 9;
+    std::string trimmed = Trim(text);
+    if (trimmed.size() < 2) {
+        return std::nullopt;
+    }
+    std::string digits = trimmed.substr(0, trimmed.size() - 1);
+    if (digits.empty() || digits.size() > MAXIMUM_DIGITS ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+    }
+    int64_t amount = std::stoll(digits);
+    switch (static_cast<char>(std::tolower(static_cast<unsigned char>(trimmed.back())))) {
+    case 's':
+        return amount;
+    case 'm':
+        return amount * MINUTE;
+    case 'h':
+        return amount * HOUR;
+    case 'd':
+        return amount * DAY;
+    case 'w':
+        return amount * WEEK;
+    default:
+        return std::nullopt;
+    }
 }
 
 const std::vector<std::string>& FormatNames() {

@@ -61,6 +61,8 @@ const std::vector<std::string> SYSTEM_KEYS = {"connection",
                                               "async_derived_updates",
                                               "async_lineage",
                                               "skip_sync_wait_in_databricks"};
+// Odibi's RetentionConfig keys, then odibi's own `runs`.
+const std::vector<std::string> RETENTION_KEYS = {"daily_stats", "failures", "observability_errors", "runs"};
 const std::vector<std::string> RETRY_KEYS = {"enabled", "max_attempts", "backoff"};
 const std::vector<std::string> BACKOFF_NAMES = {"exponential", "linear", "constant"};
 const std::vector<std::string> LOGGING_KEYS = {"level", "structured", "metadata"};
@@ -94,6 +96,8 @@ constexpr int64_t MAXIMUM_SAMPLED_VALIDATIONS = 20;
 constexpr int64_t MAXIMUM_RETRY_ATTEMPTS = 10;
 constexpr int64_t MINIMUM_AUTO_CACHE_THRESHOLD = 2;
 constexpr int64_t MAXIMUM_INT = 2147483647;
+// A century: far beyond any useful retention, and a cutoff the clock can still represent.
+constexpr int64_t MAXIMUM_RETENTION_DAYS = 36500;
 
 bool IsMemorySize(const std::string& text) {
     static const std::regex SIZE(
@@ -113,6 +117,44 @@ Error Ignored(std::string message, SourceLocation location) {
     Error error(ErrorCode::SETTING_IGNORED, ErrorSource::USER, std::move(message));
     error.WithLocation(std::move(location));
     return error;
+}
+
+// system.retention_days: {failures, observability_errors, daily_stats, runs}, each a whole number of
+// days; a key left out keeps its default, and the whole block as null keeps all history.
+std::optional<CatalogRetention>
+ReadCatalogRetention(SchemaReader& reader, const ConfigValue& value, const std::string& path) {
+    if (!value.IsMap()) {
+        reader.AddError(InvalidValue(fmt::format("system.retention_days must be a mapping of days per kind of history, "
+                                                 "found {}",
+                                                 value.Describe()),
+                                     MakeLocation(value.mark, path),
+                                     "write it as a mapping, e.g. retention_days: {runs: 90, failures: 90, "
+                                     "observability_errors: 90}"));
+        return std::nullopt;
+    }
+    reader.CheckKeys(value, path, "system.retention_days", RETENTION_KEYS, Strictness::STRICT);
+    MapReader map(reader, value, path);
+    CatalogRetention retention;
+    for (const std::string& key : RETENTION_KEYS) {
+        const ConfigValue* days = value.Find(key);
+        if (days != nullptr && days->IsNull()) {
+            reader.AddError(InvalidValue(fmt::format("system.retention_days.{} is null; it must be a number of days",
+                                                     key),
+                                         map.KeyLocation(key),
+                                         fmt::format("set {} to a whole number of days (1 to {}), or remove it",
+                                                     key,
+                                                     MAXIMUM_RETENTION_DAYS)));
+        }
+    }
+    auto read = [&](const std::string& key) -> std::optional<int> {
+        auto days = map.Integer(key, 1, MAXIMUM_RETENTION_DAYS);
+        return days ? std::optional<int>(static_cast<int>(*days)) : std::nullopt;
+    };
+    retention.failures = read("failures").value_or(retention.failures);
+    retention.observability_errors = read("observability_errors").value_or(retention.observability_errors);
+    retention.daily_stats = read("daily_stats").value_or(retention.daily_stats);
+    retention.runs = read("runs");
+    return retention;
 }
 
 std::string ResolveAgainst(const std::filesystem::path& base, const std::string& text) {
@@ -391,18 +433,9 @@ void ProjectBuilder::BuildSystem(const ConfigValue& value, SystemConfig& system)
         NotSupported(map.KeyLocation(key), fmt::format("system.{}", key), "catalog synchronisation is not built yet");
     }
     if (const ConfigValue* retention = map.Get("retention_days")) {
-        system.extra["retention_days"] = ToJson(*retention);
-        NotSupported(
-            map.KeyLocation("retention_days"), "system.retention_days", "catalog retention cleanup is not built yet");
+        system.retention_days = ReadCatalogRetention(reader_, *retention, map.PathOf("retention_days"));
     }
-    if (auto optimize = map.Bool("optimize_catalog")) {
-        system.extra["optimize_catalog"] = *optimize;
-        if (*optimize) {
-            NotSupported(map.KeyLocation("optimize_catalog"),
-                         "system.optimize_catalog: true",
-                         "catalog OPTIMIZE/VACUUM is not built yet");
-        }
-    }
+    system.optimize_catalog = map.Bool("optimize_catalog").value_or(system.optimize_catalog);
 }
 
 void ProjectBuilder::BuildRetry(const ConfigValue& value, RetryConfig& retry) {

@@ -46,6 +46,7 @@ private:
                                         const std::filesystem::path& source_directory,
                                         const std::string& usage);
     std::optional<WriteConfig> BuildWrite(const ConfigValue& value, const std::string& path);
+    std::optional<IncrementalConfig> BuildIncremental(const ConfigValue& value, const std::string& path);
     void BuildTransform(const ConfigValue& value,
                         const std::string& path,
                         const std::filesystem::path& source_directory,

@@ -6,12 +6,15 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
+#include "incremental.hpp"
 #include "sql_rewrite.hpp"
 #include <fmt/format.h>
 
+#include "odibi/common/fault_injection.hpp"
 #include "odibi/common/identity.hpp"
 #include "odibi/common/log.hpp"
 #include "odibi/common/strings.hpp"
@@ -70,6 +73,7 @@ public:
     void Run() {
         result_.steps.clear();
         result_.warnings.clear();
+        result_.catalog_problems.clear();
         RunStatements("pre_sql", config_.pre_sql);
         std::optional<std::string> current = ResolveInput();
         if (current) {
@@ -81,12 +85,7 @@ public:
         if (!current) {
             if (config_.write) {
                 phase_ = "write";
-                throw Error(
-                    ErrorCode::NODE_HAS_NO_INPUT,
-                    ErrorSource::USER,
-                    fmt::format("node '{}' has nothing to write: it has no read, inputs, depends_on or transform",
-                                node_.name))
-                    .WithSuggestion("add a read: block, or depends_on: [<node>] to write another node's output");
+                throw NothingToWrite(node_.name);
             }
             RunStatements("post_sql", config_.post_sql);
             return;
@@ -94,11 +93,18 @@ public:
         PublishOutput(*current);
         if (config_.write) {
             Write();
+        } else if (!pending_state_.empty()) {
+            CommitStateWithoutWrite();
         }
         // Facts are collected before post_sql, which may drop what the node's view reads.
         CollectOutputFacts();
         if (written_ && context_.catalog != nullptr) {
             RecordWriteInCatalog();
+        }
+        if (staged_write_) {
+            fault::CrashPoint(fault::BEFORE_CLEANUP);
+            staged_write_->Cleanup();
+            staged_write_.reset();
         }
         RunStatements("post_sql", config_.post_sql);
     }
@@ -205,10 +211,13 @@ private:
             const auto& read = *config_.read;
             config_path_ = read.config_path;
             std::string relation = Internal("read");
-            CreateView(relation,
-                       "read",
-                       fmt::format("read {} {}", read.format, read.path.value_or(read.table.value_or(""))),
-                       "SELECT * FROM " + ScanOf(read));
+            std::string description =
+                fmt::format("read {} {}", read.format, read.path.value_or(read.table.value_or("")));
+            if (read.incremental) {
+                ReadIncrementally(read, relation, description);
+                return relation;
+            }
+            CreateView(relation, "read", description, "SELECT * FROM " + ScanOf(read));
             if (IsCheapToCount(read)) {
                 auto count = connection_.Query(fmt::format("SELECT count(*) FROM {}", relation)).Scalar();
                 result_.rows_in = count ? std::optional<int64_t>(std::stoll(*count)) : std::nullopt;
@@ -239,6 +248,74 @@ private:
             return std::nullopt;
         }
         return std::nullopt;
+    }
+
+    /// An incremental read (§6): the filter planned from the config and the stored high-water mark
+    /// goes into a WHERE right over the scan, so that DuckDB pushes it into read_parquet/read_csv and
+    /// skipped rows are never materialised. A stateful read then computes its new mark with one
+    /// aggregate over the filtered rows; the mark commits with the node's write (pending_state_).
+    void
+    ReadIncrementally(const config::ReadConfig& read, const std::string& relation, const std::string& description) {
+        const config::IncrementalConfig& incremental = *read.incremental;
+        phase_ = "read";
+        step_ = description;
+        sql_.clear();
+        std::string scan = ScanOf(read);
+        bool target_exists =
+            !config_.write.has_value() || io::TargetExists(*config_.write, StorageFor(config_.write->connection));
+        std::optional<std::string> stored;
+        std::string key = IncrementalStateKey(incremental, node_.name);
+        if (incremental.mode == config::IncrementalMode::STATEFUL) {
+            if (context_.catalog == nullptr) {
+                throw Error(ErrorCode::STATE_STORE_UNAVAILABLE,
+                            ErrorSource::EXTERNAL,
+                            fmt::format("node '{}' reads incrementally (mode: stateful) but the system catalog that "
+                                        "keeps its high-water mark '{}' could not be opened",
+                                        node_.name,
+                                        key))
+                    .WithSuggestion("fix the catalog problem printed above (system.connection, system.path) and "
+                                    "run again; reading without the mark would load every row again");
+            }
+            if (auto entry = context_.catalog->TryGetState(key)) {
+                stored = entry->value;
+            }
+        }
+        config_path_ = incremental.config_path;
+        IncrementalReadPlan plan;
+        try {
+            plan = PlanIncrementalRead(
+                incremental, node_.name, target_exists, stored, connection_.Describe("SELECT * FROM " + scan), Now());
+        } catch (const Error& error) {
+            if (!error.Location().path.empty()) {
+                config_path_ = error.Location().path; // the key at fault, e.g. incremental.column
+            }
+            throw;
+        }
+        std::string select = "SELECT * FROM " + scan;
+        if (plan.condition) {
+            select += " WHERE " + *plan.condition;
+        }
+        CreateView(relation, "read", fmt::format("{}: incremental, {}", description, plan.description), select);
+        if (!plan.stateful) {
+            return;
+        }
+        std::string query = HighWaterMarkQuery(plan, relation);
+        phase_ = "read";
+        step_ = fmt::format("high-water mark of {}", incremental.column);
+        sql_ = query;
+        auto started = Now();
+        engine::ResultTable table = connection_.Query(query);
+        if (table.Rows().size() != 1) {
+            throw InternalError("the high-water mark query did not return one row");
+        }
+        HighWaterMark mark = DecodeHighWaterMark(table.Rows().front());
+        result_.steps.push_back({"read", step_, SecretRegistry::Redact(query), MillisecondsBetween(started, Now())});
+        result_.rows_in = mark.rows_read;
+        if (mark.value) {
+            const auto& project = context_.project;
+            pending_state_.push_back(state::StateEntry{
+                key, *mark.value, project.system.environment.value_or(project.environment.value_or("")), ""});
+        }
     }
 
     /// Reads are counted only when that costs almost nothing: parquet keeps row counts in its
@@ -364,6 +441,10 @@ private:
                 fmt::format("CREATE OR REPLACE VIEW {} AS SELECT * FROM {}", NodeRelation(), current));
     }
 
+    /// The write and its state commit (docs/exactly-once.md): stage the new output beside the
+    /// target, record the intent with the commit it needs, publish by rename, then commit state,
+    /// output and node run in one catalog transaction. A crash at any point leaves either the old
+    /// target and old state, or an intent that recovery finishes at the next start.
     void Write() {
         const auto& write = *config_.write;
         config_path_ = write.config_path;
@@ -373,15 +454,14 @@ private:
                             write.path.value_or(write.table.value_or("")),
                             config::WriteModeName(write.mode));
         sql_.clear();
+        RequireStateStore();
         auto started = Now();
-        io::WriteOutcome outcome =
-            io::Write(connection_, io::WriteRequest{write, StorageFor(write.connection), NodeRelation()});
-        write_committed_ = true;
-        int64_t elapsed = MillisecondsBetween(started, Now());
-        for (const auto& statement : outcome.sql) {
-            result_.steps.push_back({"write", step_, SecretRegistry::Redact(statement), elapsed});
-            elapsed = 0;
-        }
+        io::WriteRequest request{write, StorageFor(write.connection), NodeRelation()};
+        request.remove_leftovers_except = LiveStagingPaths();
+        staged_write_.emplace(io::StageWrite(connection_, request));
+        fault::CrashPoint(fault::AFTER_STAGE);
+        const io::WriteOutcome& outcome = staged_write_->Outcome();
+        rows_in_target_ = outcome.rows_in_target;
         result_.rows_written = outcome.rows_written;
         result_.write_location = outcome.location;
         result_.write_format = write.format;
@@ -389,7 +469,183 @@ private:
         if (write.mode == config::WriteMode::OVERWRITE || write.mode == config::WriteMode::APPEND) {
             result_.rows_out = outcome.rows_written;
         }
+
+        state::WriteCommit commit = BuildCommit();
+        std::optional<state::WriteIntent> intent = RecordIntent(commit);
+        fault::CrashPoint(fault::AFTER_INTENT);
+        try {
+            staged_write_->Publish();
+        } catch (const std::exception&) {
+            // Nothing was published: the intent is closed here rather than left to recovery.
+            if (intent) {
+                try {
+                    static_cast<void>(context_.catalog->AbandonWriteIntent(intent->intent_id));
+                } catch (const std::exception& error) {
+                    NoteCatalogProblem(fmt::format("could not close the write intent of '{}': {}; recovery will "
+                                                   "close it at the next run",
+                                                   node_.name,
+                                                   error.what()));
+                }
+            }
+            throw;
+        }
+        write_committed_ = true;
         written_ = true;
+        fault::CrashPoint(fault::AFTER_PUBLISH);
+        CommitInCatalog(commit, intent.has_value());
+        fault::CrashPoint(fault::AFTER_COMMIT);
+
+        int64_t elapsed = MillisecondsBetween(started, Now());
+        for (const auto& statement : outcome.sql) {
+            result_.steps.push_back({"write", step_, SecretRegistry::Redact(statement), elapsed});
+            elapsed = 0;
+        }
+    }
+
+    /// Staging paths of the writes whose intent is open. Recovery ran before any node, so these are
+    /// writes of live runs; any other staging sibling of the target was left by a crash and may go.
+    /// Nullopt (remove nothing) when the catalog cannot tell.
+    std::optional<std::set<std::string>> LiveStagingPaths() {
+        if (context_.catalog == nullptr) {
+            return std::nullopt;
+        }
+        try {
+            std::set<std::string> live;
+            for (const auto& intent : context_.catalog->ListWriteIntents()) {
+                live.insert(intent.staging);
+            }
+            return live;
+        } catch (const std::exception& error) {
+            NoteCatalogProblem(fmt::format("could not list the open write intents: {}", error.what()));
+            return std::nullopt;
+        }
+    }
+
+    /// A target write without its state commit would break exactly-once: a node with state to commit
+    /// does not write while the state store is unavailable.
+    void RequireStateStore() const {
+        if (context_.catalog != nullptr || pending_state_.empty()) {
+            return;
+        }
+        throw Error(ErrorCode::STATE_STORE_UNAVAILABLE,
+                    ErrorSource::EXTERNAL,
+                    fmt::format("node '{}' did not write: the system catalog that must commit its state ({}) "
+                                "together with the write could not be opened",
+                                node_.name,
+                                pending_state_.front().key))
+            .WithSuggestion("fix the catalog problem printed at the start of the run (system.connection, "
+                            "system.path) and run again; the target and the state are unchanged");
+    }
+
+    /// The node's run record as it stands when its state commits (SUCCESS; the pipeline records the
+    /// final one when the node finishes).
+    state::NodeRunRecord CommittedNodeRun() const {
+        NodeResult committed = result_;
+        committed.status = NodeStatus::SUCCESS;
+        committed.finished_at = Now();
+        committed.duration_ms = MillisecondsBetween(committed.started_at, committed.finished_at);
+        const auto& project = context_.project;
+        return NodeRunRecordOf(committed,
+                               context_.run_id,
+                               project.project,
+                               project.system.environment.value_or(project.environment.value_or("")));
+    }
+
+    state::WriteCommit BuildCommit() const {
+        state::WriteCommit commit;
+        commit.state_updates = pending_state_;
+        commit.node_run = CommittedNodeRun();
+        if (config_.write) {
+            const auto& write = *config_.write;
+            std::string now = FormatIsoUtc(Now());
+            state::OutputRecord output;
+            output.pipeline_name = context_.pipeline.name;
+            output.node_name = node_.name;
+            output.connection_name = write.connection;
+            output.path = write.path.value_or("");
+            output.table_name = write.table.value_or("");
+            output.format = write.format;
+            output.last_run = now;
+            output.row_count = result_.rows_written;
+            output.updated_at = now;
+            commit.output = output;
+        }
+        return commit;
+    }
+
+    /// Records the intent of the staged write. Without a catalog there is nothing to record (and no
+    /// state: RequireStateStore). When recording fails, a node with state to commit fails before
+    /// anything is published; a node without state publishes anyway (nothing it commits can be
+    /// duplicated) and the problem is reported.
+    std::optional<state::WriteIntent> RecordIntent(state::WriteCommit& commit) {
+        if (context_.catalog == nullptr) {
+            return std::nullopt;
+        }
+        state::WriteIntent intent;
+        intent.intent_id = NewUuid();
+        intent.run_id = context_.run_id;
+        intent.pipeline_name = context_.pipeline.name;
+        intent.node_name = node_.name;
+        intent.target = staged_write_->Target();
+        intent.staging = staged_write_->Staging();
+        intent.mode = config::WriteModeName(config_.write->mode);
+        intent.format = config_.write->format;
+        intent.published_marker = staged_write_->PublishedMarker();
+        commit.intent_id = intent.intent_id;
+        intent.commit = state::WriteCommitToJson(commit);
+        try {
+            context_.catalog->RecordWriteIntent(intent);
+            return intent;
+        } catch (const std::exception& error) {
+            commit.intent_id.clear();
+            if (!pending_state_.empty()) {
+                throw Error(ErrorCode::STATE_STORE_UNAVAILABLE,
+                            ErrorSource::EXTERNAL,
+                            fmt::format("node '{}' did not write: its write intent could not be recorded in the "
+                                        "system catalog: {}",
+                                        node_.name,
+                                        error.what()))
+                    .WithSuggestion("fix the catalog problem and run again; the target and the state are unchanged");
+            }
+            NoteCatalogProblem(fmt::format("could not record the write intent of '{}': {}", node_.name, error.what()));
+            return std::nullopt;
+        }
+    }
+
+    /// Commits the state, output and node run of a published write. When that fails the data is in
+    /// place and the intent stays open: recovery at the next start applies the commit before anything
+    /// reads the state again, so the node does not fail for it.
+    void CommitInCatalog(const state::WriteCommit& commit, bool has_intent) {
+        if (context_.catalog == nullptr) {
+            return;
+        }
+        try {
+            context_.catalog->CommitWrite(commit);
+        } catch (const std::exception& error) {
+            NoteCatalogProblem(fmt::format("could not commit the write of '{}': {}{}",
+                                           node_.name,
+                                           error.what(),
+                                           has_intent ? "; the data is written and recovery will commit its state "
+                                                        "at the start of the next run"
+                                                      : ""));
+        }
+    }
+
+    /// A node with state to commit and no write (e.g. an incremental read feeding later nodes).
+    void CommitStateWithoutWrite() {
+        phase_ = "commit";
+        step_ = fmt::format("commit the state of {}", node_.name);
+        RequireStateStore();
+        state::WriteCommit commit = BuildCommit();
+        context_.catalog->CommitWrite(commit);
+        fault::CrashPoint(fault::AFTER_COMMIT);
+    }
+
+    void NoteCatalogProblem(const std::string& text) {
+        std::string message = SecretRegistry::Redact("catalog: " + text);
+        Log::Error(message);
+        result_.warnings.push_back(message);
+        result_.catalog_problems.push_back(message);
     }
 
     void CollectOutputFacts() {
@@ -410,7 +666,8 @@ private:
         std::string source;
         if (materialized_) {
             source = NodeRelation();
-        } else if (written_) {
+        } else if (written_ && rows_in_target_ > 0) {
+            // An empty written target has no rows to show (and an empty dataset directory no files to scan).
             const auto& write = *config_.write;
             source = "(SELECT * FROM " + io::BuildScan(io::ReadBackConfig(write), StorageFor(write.connection)) + ")";
         }
@@ -425,18 +682,6 @@ private:
         const auto& write = *config_.write;
         std::string now = FormatIsoUtc(Now());
         try {
-            state::OutputRecord output;
-            output.pipeline_name = context_.pipeline.name;
-            output.node_name = node_.name;
-            output.connection_name = write.connection;
-            output.path = write.path.value_or("");
-            output.table_name = write.table.value_or("");
-            output.format = write.format;
-            output.last_run = now;
-            output.row_count = result_.rows_written;
-            output.updated_at = now;
-            context_.catalog->UpsertOutput(output);
-
             state::SchemaRecord schema;
             schema.table_path = result_.write_location;
             schema.schema_hash = SchemaHash(result_.schema_out);
@@ -461,10 +706,8 @@ private:
             table.updated_at = now;
             context_.catalog->UpsertTable(table);
         } catch (const std::exception& error) {
-            std::string message =
-                fmt::format("catalog: could not record the output of '{}': {}", node_.name, error.what());
-            Log::Error(message);
-            result_.warnings.push_back(SecretRegistry::Redact(message));
+            NoteCatalogProblem(
+                fmt::format("could not record the schema and table of '{}': {}", node_.name, error.what()));
         }
     }
 
@@ -484,9 +727,13 @@ private:
     bool materialized_ = false;
     bool written_ = false;
     bool write_committed_ = false;
+    int64_t rows_in_target_ = 0;
     /// State this node moves when it succeeds (an incremental read's new high-water mark). It commits
     /// in the same state-store transaction as the node's write (docs/exactly-once.md).
     std::vector<state::StateEntry> pending_state_;
+    /// The node's write between staging and cleanup: cleanup waits until the catalog records are
+    /// written, so that a crash point can sit between the commit and the cleanup.
+    std::optional<io::StagedWrite> staged_write_;
 };
 
 /// Suggestions derived from the failure and what the node could see.
@@ -563,6 +810,34 @@ void SleepUnlessCancelled(double seconds, const Cancellation& cancellation) {
 }
 
 } // namespace
+
+state::NodeRunRecord NodeRunRecordOf(const NodeResult& node,
+                                     const std::string& run_id,
+                                     const std::string& project,
+                                     const std::string& environment) {
+    state::NodeRunRecord record;
+    record.run_id = run_id;
+    record.project = project;
+    record.pipeline_name = node.pipeline;
+    record.node_name = node.node;
+    record.status = ToUpper(NodeStatusName(node.status));
+    record.run_start_at = FormatIsoUtc(node.started_at);
+    record.run_end_at = FormatIsoUtc(node.finished_at);
+    record.duration_ms = node.duration_ms;
+    record.rows_processed = node.rows_written.value_or(node.rows_out.value_or(0));
+    record.environment = environment;
+    record.metrics = {{"attempts", node.attempts}, {"version_hash", node.version_hash}};
+    if (node.rows_in) {
+        record.metrics["rows_in"] = *node.rows_in;
+    }
+    if (node.rows_out) {
+        record.metrics["rows_out"] = *node.rows_out;
+    }
+    if (node.rows_written) {
+        record.metrics["rows_written"] = *node.rows_written;
+    }
+    return record;
+}
 
 NodeResult RunNode(const graph::PlanNode& node,
                    const PipelineContext& context,
@@ -669,6 +944,14 @@ NodeResult RunNode(const graph::PlanNode& node,
     result.finished_at = Now();
     result.duration_ms = MillisecondsBetween(result.started_at, result.finished_at);
     return result;
+}
+
+Error NothingToWrite(const std::string& node) {
+    Error error(ErrorCode::NODE_HAS_NO_INPUT,
+                ErrorSource::USER,
+                fmt::format("node '{}' has nothing to write: it has no read, inputs, depends_on or transform", node));
+    error.WithSuggestion("add a read: block, or depends_on: [<node>] to write another node's output");
+    return error;
 }
 
 } // namespace odibi::execute

@@ -32,6 +32,15 @@ struct UpstreamFacts {
     std::optional<int64_t> rows_out;
 };
 
+/// The catalog's record of a node's outcome (meta_runs, meta_node_runs).
+[[nodiscard]] state::NodeRunRecord NodeRunRecordOf(const NodeResult& node,
+                                                   const std::string& run_id,
+                                                   const std::string& project,
+                                                   const std::string& environment);
+
+/// NODE_HAS_NO_INPUT for a node with a write and nothing to feed it (found by validation and at run time).
+[[nodiscard]] Error NothingToWrite(const std::string& node);
+
 /// Runs the node with retries. Never throws for node-level failures: they become NodeResult errors.
 [[nodiscard]] NodeResult RunNode(const graph::PlanNode& node,
                                  const PipelineContext& context,

@@ -4,7 +4,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "catalog_maintenance.hpp"
 #include "node_runner.hpp"
+#include "recovery.hpp"
+#include "resume.hpp"
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 #include "odibi/common/log.hpp"
 #include "odibi/common/strings.hpp"
 #include "odibi/engine/sql.hpp"
+#include "odibi/execute/catalog_open.hpp"
 #include "odibi/execute/runner.hpp"
 #include "odibi/io/formats.hpp"
 #include "odibi/io/storage.hpp"
@@ -69,9 +73,10 @@ public:
                       const std::map<std::string, std::unique_ptr<io::Storage>>& storages,
                       state::Catalog* catalog,
                       Cancellation& cancellation,
-                      RunObserver& observer)
+                      RunObserver& observer,
+                      ResumeMemory& resume_memory)
         : plan_(plan), pipeline_(pipeline), options_(options), database_(database), storages_(storages),
-          catalog_(catalog), cancellation_(cancellation), observer_(observer) {}
+          catalog_(catalog), cancellation_(cancellation), observer_(observer), resume_memory_(resume_memory) {}
 
     PipelineResult Run() {
         const auto& project = *plan_.project;
@@ -89,6 +94,9 @@ public:
             catalog.BeginPipelineRun(record);
         });
         observer_.OnPipelineStart(pipeline_, result_.run_id);
+        if (options_.resume) {
+            DecideResume();
+        }
 
         schema_ = engine::QuoteIdentifier(pipeline_.name);
         {
@@ -109,6 +117,8 @@ public:
             results_.emplace(node.name, std::move(pending));
             if (!node.enabled) {
                 Finish(node.name, Skipped(node.name, node.skip_cause));
+            } else if (auto resumed = resumed_.find(node.name); resumed != resumed_.end()) {
+                Finish(node.name, Skipped(node.name, resumed->second));
             }
         }
         Schedule();
@@ -117,18 +127,57 @@ public:
     }
 
 private:
-    /// A node left out by --tag/--node that selected nodes depend on is seen through its written
-    /// output, under its own name, so that SQL naming it works as in a full run.
+    /// --resume: decides which nodes are skipped (resumed_) before anything runs; one catalog read
+    /// per pipeline, through the invocation's ResumeMemory.
+    void DecideResume() {
+        ResumeFacts facts;
+        GuardCatalog(catalog_, catalog_problems_, "read the latest node runs for --resume", [&](state::Catalog&) {
+            facts.latest = resume_memory_.LatestRuns(pipeline_.name);
+        });
+        facts.output_present = [this](const graph::PlanNode& node) {
+            const auto& write = *node.config->write;
+            auto storage = storages_.find(write.connection);
+            try {
+                return storage != storages_.end() && io::TargetExists(write, *storage->second);
+            } catch (const Error&) {
+                return false;
+            }
+        };
+        facts.ran_in_this_invocation = [this](const std::string& pipeline, const std::string& node) {
+            return resume_memory_.Ran(pipeline, node);
+        };
+        facts.latest_of_other = [this](const std::string& pipeline,
+                                       const std::string& node) -> std::optional<state::NodeRunRecord> {
+            try {
+                auto runs = resume_memory_.LatestRuns(pipeline);
+                auto found = runs.find(node);
+                return found == runs.end() ? std::nullopt : std::optional<state::NodeRunRecord>(found->second);
+            } catch (const std::exception&) {
+                return std::nullopt; // a catalog that fails here failed for this pipeline too, and was reported
+            }
+        };
+        std::vector<ResumeDecision> decisions = PlanResume(pipeline_, facts);
+        for (const auto& decision : decisions) {
+            if (decision.skip) {
+                resumed_.emplace(decision.node, decision.reason);
+            }
+        }
+        observer_.OnResumePlan(pipeline_.name, decisions);
+    }
+
+    /// Whether the node runs in this pipeline run (selected, and not skipped by --resume).
+    bool Runs(const std::string& name) const { return pipeline_.GetNode(name).selected && !resumed_.contains(name); }
+
+    /// A node left out by --tag/--node, or skipped by --resume, that running nodes depend on is seen
+    /// through its written output, under its own name, so that SQL naming it works as in a full run.
     void RegisterUnselectedOutputs(engine::Connection& connection) {
         for (const auto& node : pipeline_.nodes) {
             const auto& write = node.config->write;
-            if (node.selected || !write) {
+            if (Runs(node.name) || !write) {
                 continue;
             }
-            bool feeds_selected =
-                std::any_of(node.dependents.begin(), node.dependents.end(), [&](const std::string& name) {
-                    return pipeline_.GetNode(name).selected;
-                });
+            bool feeds_selected = std::any_of(
+                node.dependents.begin(), node.dependents.end(), [&](const std::string& name) { return Runs(name); });
             auto storage = storages_.find(write->connection);
             if (!feeds_selected || storage == storages_.end() || !io::TargetExists(*write, *storage->second)) {
                 continue;
@@ -193,7 +242,7 @@ private:
             if (found->second.status == NodeStatus::FAILED) {
                 return fmt::format("upstream '{}' failed", dependency);
             }
-            if (found->second.status == NodeStatus::SKIPPED) {
+            if (found->second.status == NodeStatus::SKIPPED && !resumed_.contains(dependency)) {
                 return fmt::format("upstream '{}' was skipped", dependency);
             }
         }
@@ -204,6 +253,9 @@ private:
     void Finish(const std::string& name, NodeResult result) {
         if (result.status == NodeStatus::SUCCESS) {
             upstream_[name] = UpstreamFacts{result.rows_out};
+        }
+        if (result.status != NodeStatus::SKIPPED) {
+            resume_memory_.MarkRan(pipeline_.name, name);
         }
         results_[name] = std::move(result);
         finished_.insert(name);
@@ -319,28 +371,10 @@ private:
 
     // Called without state_mutex_: catalog writes happen as soon as a node finishes.
     void RecordNode(const NodeResult& node) {
-        state::NodeRunRecord record;
-        record.run_id = result_.run_id;
-        record.project = result_.project;
-        record.pipeline_name = result_.pipeline;
-        record.node_name = node.node;
-        record.status = ToUpper(NodeStatusName(node.status));
-        record.run_start_at = FormatIsoUtc(node.started_at);
-        record.run_end_at = FormatIsoUtc(node.finished_at);
-        record.duration_ms = node.duration_ms;
-        record.rows_processed = node.rows_written.value_or(node.rows_out.value_or(0));
-        record.environment = result_.environment.value_or("");
-        record.metrics = {{"attempts", node.attempts}, {"version_hash", node.version_hash}};
-        if (node.rows_in) {
-            record.metrics["rows_in"] = *node.rows_in;
-        }
-        if (node.rows_out) {
-            record.metrics["rows_out"] = *node.rows_out;
-        }
-        if (node.rows_written) {
-            record.metrics["rows_written"] = *node.rows_written;
-        }
+        state::NodeRunRecord record =
+            NodeRunRecordOf(node, result_.run_id, result_.project, result_.environment.value_or(""));
         std::lock_guard lock(problems_mutex_);
+        catalog_problems_.insert(catalog_problems_.end(), node.catalog_problems.begin(), node.catalog_problems.end());
         GuardCatalog(
             catalog_, catalog_problems_, fmt::format("record node '{}'", node.node), [&](state::Catalog& catalog) {
                 catalog.RecordNodeRun(record);
@@ -387,7 +421,7 @@ private:
                                                                      : RunStatus::SUCCESS;
         result_.finished_at = Now();
         result_.duration_ms = MillisecondsBetween(result_.started_at, result_.finished_at);
-        result_.warnings = catalog_problems_;
+        result_.warnings = RunWarnings();
         observer_.OnPipelineFinish(result_);
 
         state::PipelineRunRecord record = BaseRecord();
@@ -415,12 +449,57 @@ private:
                 record.rows_processed += node.rows_written.value_or(0);
             }
         }
+        if (!catalog_problems_.empty()) {
+            errors.push_back(CatalogProblemsSummary());
+        }
         record.error_summary = Truncate(SecretRegistry::Redact(Join(errors, "; ")), MAXIMUM_ERROR_SUMMARY);
         record.terminal_nodes = Join(terminal, ",");
         record.story_path = result_.story_html_path;
         GuardCatalog(catalog_, catalog_problems_, "record the end of the run", [&](state::Catalog& catalog) {
             catalog.FinishPipelineRun(record);
         });
+        RecordObservabilityErrors();
+        result_.warnings = RunWarnings();
+    }
+
+    std::string CatalogProblemsSummary() const {
+        return fmt::format("{} catalog write(s) failed: the catalog's records of this run are incomplete (listed in "
+                           "meta_observability_errors when the catalog could take them)",
+                           catalog_problems_.size());
+    }
+
+    /// The run's warnings: every catalog problem, then one line that says what they mean, so that the
+    /// final run message never reports a clean success over a catalog that missed records.
+    std::vector<std::string> RunWarnings() const {
+        std::vector<std::string> warnings = catalog_problems_;
+        if (!catalog_problems_.empty()) {
+            warnings.push_back(CatalogProblemsSummary());
+        }
+        return warnings;
+    }
+
+    /// Each catalog problem of the run becomes a meta_observability_errors row, when the catalog
+    /// takes writes at all; a catalog that refuses them too has its problems printed only.
+    void RecordObservabilityErrors() {
+        if (catalog_ == nullptr) {
+            return;
+        }
+        std::string now = FormatIsoUtc(Now());
+        for (const auto& problem : catalog_problems_) {
+            state::ObservabilityErrorRecord record;
+            record.run_id = result_.run_id;
+            record.pipeline_name = result_.pipeline;
+            record.component = "catalog";
+            record.error_message = problem;
+            record.timestamp = now;
+            try {
+                catalog_->RecordObservabilityError(record);
+            } catch (const std::exception& error) {
+                Log::Error(SecretRegistry::Redact(
+                    fmt::format("catalog: could not record an observability error either: {}", error.what())));
+                return;
+            }
+        }
     }
 
     const graph::Plan& plan_;
@@ -431,6 +510,9 @@ private:
     state::Catalog* catalog_;
     Cancellation& cancellation_;
     RunObserver& observer_;
+    ResumeMemory& resume_memory_;
+    /// Nodes --resume skips, with the reason; written before the workers start, read-only after.
+    std::map<std::string, std::string> resumed_;
     PipelineResult result_;
     std::string schema_;
 
@@ -505,7 +587,7 @@ RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellation& cancel
 
     std::unique_ptr<state::Catalog> catalog;
     try {
-        catalog = state::OpenSqliteCatalog(CatalogPath(project));
+        catalog = OpenCatalog(project);
         for (const auto& abandoned : catalog->MarkAbandonedRuns(HostName())) {
             observer.OnNotice(fmt::format("run {} of pipeline '{}' (pid {}) was still RUNNING but its process is gone: "
                                           "marked ABANDONED",
@@ -514,14 +596,27 @@ RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellation& cancel
                                           abandoned.pid));
         }
     } catch (const std::exception& error) {
-        std::string message =
-            SecretRegistry::Redact(fmt::format("catalog: could not open {}: {}", CatalogPath(project), error.what()));
+        std::string message = SecretRegistry::Redact(
+            fmt::format("catalog: could not open {}: {}", CatalogLocation(project), error.what()));
+        // The fix matters most here (start the server, correct the password): the run goes on without it.
+        if (const auto* odibi_error = dynamic_cast<const Error*>(&error);
+            odibi_error != nullptr && !odibi_error->Suggestions().empty()) {
+            message += SecretRegistry::Redact(" (fix: " + odibi_error->Suggestions().front() + ")");
+        }
         Log::Error(message);
         observer.OnNotice(message + " (the run goes on without catalog records)");
         catalog.reset();
     }
+    if (catalog) {
+        // Before anything reads state or writes a target: finish or roll back what crashed runs left.
+        RecoveryReport recovery = RecoverOpenWrites(*catalog, observer);
+        if (!recovery.failures.empty()) {
+            throw RecoveryFailed(recovery);
+        }
+    }
 
     auto database = engine::OpenDuckDb(SettingsFor(project));
+    ResumeMemory resume_memory(catalog.get());
     RunResult run;
     run.status = RunStatus::SUCCESS;
     for (const auto& pipeline : plan.pipelines) {
@@ -529,7 +624,7 @@ RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellation& cancel
             break;
         }
         PipelineExecution execution(
-            plan, pipeline, options, *database, storages, catalog.get(), cancellation, observer);
+            plan, pipeline, options, *database, storages, catalog.get(), cancellation, observer, resume_memory);
         run.pipelines.push_back(execution.Run());
         RunStatus status = run.pipelines.back().status;
         if (status == RunStatus::INTERRUPTED) {
@@ -540,6 +635,13 @@ RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellation& cancel
     }
     if (cancellation.IsCancelled()) {
         run.status = RunStatus::INTERRUPTED;
+    }
+    if (catalog && !run.pipelines.empty() && run.status != RunStatus::INTERRUPTED) {
+        // After every pipeline, so no run waits for it; a problem is a warning, never a failed run.
+        PipelineResult& last = run.pipelines.back();
+        for (auto& problem : MaintainCatalog(project.system, *catalog, MaintainedRun{last.run_id, last.pipeline})) {
+            last.warnings.push_back(std::move(problem));
+        }
     }
     return run;
 }

@@ -1,7 +1,9 @@
 // Checks of a plan against what this build can do: formats, connections, transformer params.
+#include "node_runner.hpp"
 #include <fmt/format.h>
 
 #include "odibi/common/strings.hpp"
+#include "odibi/execute/catalog_open.hpp"
 #include "odibi/execute/runner.hpp"
 #include "odibi/io/formats.hpp"
 #include "odibi/io/storage.hpp"
@@ -23,6 +25,22 @@ void CheckStorage(const config::ProjectConfig& project,
     } catch (const Error& error) {
         Error located = error;
         located.WithLocation(project.locations.Find(config_path));
+        diagnostics.AddError(located);
+    }
+}
+
+// The catalog lives in storage (a SQLite file) or in a PostgreSQL database, whose connection fields are
+// checked here so that a missing host fails validation rather than the first catalog call.
+void CheckCatalogConnection(const config::ProjectConfig& project, DiagnosticList& diagnostics) {
+    if (!UsesPostgresCatalog(project)) {
+        CheckStorage(project, project.system.connection, "system.connection", diagnostics);
+        return;
+    }
+    try {
+        (void)PostgresCatalogOptionsFor(project.GetConnection(project.system.connection), project.system.path);
+    } catch (const Error& error) {
+        Error located = error;
+        located.WithLocation(project.locations.Find("system.connection"));
         diagnostics.AddError(located);
     }
 }
@@ -75,7 +93,7 @@ void CheckTransformer(const config::ProjectConfig& project,
 DiagnosticList ValidatePlan(const graph::Plan& plan) {
     const auto& project = *plan.project;
     DiagnosticList diagnostics;
-    CheckStorage(project, project.system.connection, "system.connection", diagnostics);
+    CheckCatalogConnection(project, diagnostics);
     CheckStorage(project, project.story.connection, "story.connection", diagnostics);
     for (const auto& pipeline : plan.pipelines) {
         for (const auto& node : pipeline.nodes) {
@@ -87,6 +105,11 @@ DiagnosticList ValidatePlan(const graph::Plan& plan) {
                 if (input.read) {
                     CheckRead(project, *input.read, diagnostics);
                 }
+            }
+            if (config.write && node.input_kind == graph::InputKind::NONE && !config.transformer &&
+                config.transform_steps.empty()) {
+                diagnostics.AddError(
+                    NothingToWrite(node.name).WithLocation(project.locations.Find(config.write->config_path)));
             }
             if (config.write) {
                 CheckStorage(project, config.write->connection, config.write->config_path + ".connection", diagnostics);

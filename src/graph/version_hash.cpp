@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "odibi/common/identity.hpp"
+#include "odibi/common/log.hpp"
 
 namespace odibi::graph {
 namespace {
@@ -34,6 +35,24 @@ SqlFileJson(const std::string& path, const config::NodeConfig& node, const confi
     return result;
 }
 
+// Every field decides which rows are read; the lag is hashed as seconds so "60m" and "1h" agree.
+CanonicalJson IncrementalJson(const std::optional<config::IncrementalConfig>& incremental) {
+    if (!incremental) {
+        return nullptr;
+    }
+    CanonicalJson result = CanonicalJson::object();
+    result["mode"] = config::IncrementalModeName(incremental->mode);
+    result["column"] = incremental->column;
+    result["fallback_column"] = OptionalText(incremental->fallback_column);
+    result["lookback"] = incremental->lookback;
+    result["unit"] = config::LookbackUnitName(incremental->unit);
+    result["state_key"] = OptionalText(incremental->state_key);
+    result["watermark_lag_seconds"] = incremental->watermark_lag_seconds;
+    result["date_format"] = incremental->date_format ? CanonicalJson(config::DateFormatName(*incremental->date_format))
+                                                     : CanonicalJson(nullptr);
+    return result;
+}
+
 CanonicalJson
 ReadJson(const config::ReadConfig& read, const config::NodeConfig& node, const config::ProjectConfig& project) {
     CanonicalJson result = CanonicalJson::object();
@@ -45,7 +64,7 @@ ReadJson(const config::ReadConfig& read, const config::NodeConfig& node, const c
     result["sql_file"] = read.sql_file ? SqlFileJson(*read.sql_file, node, project) : CanonicalJson(nullptr);
     result["filter"] = OptionalText(read.filter);
     result["options"] = Canonical(read.options);
-    result["incremental"] = Canonical(read.incremental);
+    result["incremental"] = IncrementalJson(read.incremental);
     result["time_travel"] = Canonical(read.time_travel);
     result["streaming"] = read.streaming;
     result["extra"] = Canonical(read.extra);
@@ -87,6 +106,46 @@ InputJson(const config::InputConfig& input, const config::NodeConfig& node, cons
         result["reference"] = "$" + *input.reference_pipeline + "." + input.reference_node.value_or("");
     }
     result["read"] = input.read ? ReadJson(*input.read, node, project) : CanonicalJson(nullptr);
+    return result;
+}
+
+CanonicalJson Redacted(CanonicalJson value) {
+    if (value.is_string()) {
+        return SecretRegistry::Redact(value.get<std::string>());
+    }
+    if (!value.is_structured()) {
+        return value;
+    }
+    for (auto& item : value) {
+        item = Redacted(item);
+    }
+    return value;
+}
+
+// The connections the node reads and writes through, as written (base_path, container, ...): a
+// moved base_path reads or writes other data. Secret values are redacted, so that the snapshot
+// shown in the story holds none and a rotated password does not make every node "changed".
+CanonicalJson ConnectionsJson(const config::NodeConfig& node, const config::ProjectConfig& project) {
+    std::vector<std::string> names;
+    if (node.read && node.read->connection) {
+        names.push_back(*node.read->connection);
+    }
+    for (const auto& input : node.inputs) {
+        if (input.read && input.read->connection) {
+            names.push_back(*input.read->connection);
+        }
+    }
+    if (node.write) {
+        names.push_back(node.write->connection);
+    }
+    CanonicalJson result = CanonicalJson::object();
+    for (const auto& name : names) {
+        const config::ConnectionConfig* connection = project.TryGetConnection(name);
+        if (connection == nullptr || result.contains(name)) {
+            continue;
+        }
+        result[name] = Redacted(Canonical(connection->fields));
+    }
     return result;
 }
 
@@ -142,6 +201,7 @@ nlohmann::json CanonicalNodeJson(const config::NodeConfig& node, const config::P
     }
     result["transform_steps"] = std::move(steps);
     result["write"] = node.write ? WriteJson(*node.write) : CanonicalJson(nullptr);
+    result["connections"] = ConnectionsJson(node, project);
     result["pre_sql"] = node.pre_sql;
     result["post_sql"] = node.post_sql;
     result["validation"] = Canonical(node.validation);

@@ -21,7 +21,8 @@ ResolveSqlFilePath(const std::string& path, const config::NodeConfig& node, cons
 [[nodiscard]] std::optional<std::string> TryReadTextFile(const std::string& path);
 
 /// What decides a node's output, with keys sorted and sql_file contents inlined (paths left out so
-/// the hash is the same on every machine). Documentation-only keys (description, tags, columns,
+/// the hash is the same on every machine), and the settings of the connections it reads and writes
+/// through as written (secret values redacted). Documentation-only keys (description, tags, columns,
 /// log_level, retry, on_error, cache, enabled, sensitive) are not part of it.
 [[nodiscard]] nlohmann::json CanonicalNodeJson(const config::NodeConfig& node, const config::ProjectConfig& project);
 

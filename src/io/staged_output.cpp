@@ -2,6 +2,7 @@
 #include "staged_output.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "odibi/common/error.hpp"
+#include "odibi/common/fault_injection.hpp"
 #include "odibi/common/identity.hpp"
 
 namespace odibi::io {
@@ -66,19 +68,22 @@ bool ExistsNoFollow(const fs::path& path) {
 }
 
 // For file systems without RENAME_EXCHANGE: move the old target aside, move the new one in, and put
-// the old one back if that fails. Readers may briefly see no target, but never a partial one.
-void SwapThroughBackup(const fs::path& staged, const fs::path& target) {
-    fs::path backup =
-        target.parent_path() / fmt::format(".{}.odibi-previous-{}", target.filename().string(), NewUuid());
+// the old one back if that fails. Readers may briefly see no target, but never a partial one; a crash
+// between the two renames leaves the old output at `backup`, where recovery finds it.
+void SwapThroughBackup(const fs::path& staged, const fs::path& target, const fs::path& backup) {
     if (::rename(target.c_str(), backup.c_str()) != 0) {
         throw FileSystemError("could not move the previous output aside", target, errno);
     }
+    fault::CrashPoint(fault::AFTER_MOVE_ASIDE);
     if (::rename(staged.c_str(), target.c_str()) != 0) {
         int error_number = errno;
         static_cast<void>(::rename(backup.c_str(), target.c_str()));
         throw FileSystemError("could not move the new output into place at", target, error_number);
     }
-    RemoveQuietly(backup);
+}
+
+bool HasRenameExchange() {
+    return !fault::FlagSet("no_rename_exchange");
 }
 
 } // namespace
@@ -98,8 +103,25 @@ StagedOutput::StagedOutput(const fs::path& target, std::string_view purpose) : t
     path_ = parent / fmt::format(".{}.odibi-{}-{}", target_.filename().string(), purpose, NewUuid());
 }
 
+std::optional<std::string> PublishedMarkerOf(const fs::path& path) {
+    struct stat status {};
+    if (::lstat(path.c_str(), &status) != 0) {
+        return std::nullopt;
+    }
+    return fmt::format("{}:{}", static_cast<uint64_t>(status.st_dev), static_cast<uint64_t>(status.st_ino));
+}
+
 StagedOutput::~StagedOutput() {
+    Cleanup();
+}
+
+fs::path StagedOutput::BackupPathOf(const fs::path& staging) {
+    return fs::path(staging.string() + "-previous");
+}
+
+void StagedOutput::Cleanup() {
     RemoveQuietly(path_);
+    RemoveQuietly(BackupPath());
 }
 
 void StagedOutput::Publish() {
@@ -113,15 +135,17 @@ void StagedOutput::Publish() {
         if (::rename(path_.c_str(), target_.c_str()) != 0) {
             throw FileSystemError("could not move the new output into place at", target_, errno);
         }
+    } else if (!HasRenameExchange()) {
+        SwapThroughBackup(path_, target_, BackupPath());
     } else if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0) {
         if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
             throw FileSystemError("could not swap the new output into place at", target_, errno);
         }
-        SwapThroughBackup(path_, target_);
+        SwapThroughBackup(path_, target_, BackupPath());
     }
+    // After an exchange the previous output sits at the staging path, no longer visible; Cleanup
+    // removes it.
     SyncPath(target_.parent_path(), true);
-    // After an exchange the previous output sits at the staging path; it is no longer visible.
-    RemoveQuietly(path_);
 }
 
 } // namespace odibi::io

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace odibi::io {
@@ -20,13 +22,22 @@ public:
     ~StagedOutput();
 
     [[nodiscard]] const std::filesystem::path& Path() const { return path_; }
+    /// Where Publish moves the previous output while it has no RENAME_EXCHANGE (BackupPathOf).
+    [[nodiscard]] std::filesystem::path BackupPath() const { return BackupPathOf(path_); }
 
     /// Replaces the target with the staged output. The staged files are flushed to disk first. A file
     /// replaces a file (or nothing) with rename(2); when a directory is involved and the target
-    /// exists, renameat2(RENAME_EXCHANGE) swaps the two in one step and the old output, now at the
-    /// sibling path, is removed. Readers see the old output or the new one, never a mix.
-    /// Throws WRITE_FAILED (EXTERNAL) when the file system refuses.
+    /// exists, renameat2(RENAME_EXCHANGE) swaps the two in one step and the old output is left at the
+    /// sibling path until Cleanup. Readers see the old output or the new one, never a mix. After
+    /// Publish the target is the staged file or directory itself, so its PublishedMarkerOf is the
+    /// marker the staged output had. Throws WRITE_FAILED (EXTERNAL) when the file system refuses.
     void Publish();
+    /// Removes what publication left beside the target (the previous output); never throws.
+    void Cleanup();
+
+    /// The sibling that holds a target's previous output during a publication without
+    /// RENAME_EXCHANGE; derived from the staging path so that recovery can find it.
+    [[nodiscard]] static std::filesystem::path BackupPathOf(const std::filesystem::path& staging);
 
 private:
     std::filesystem::path target_;
@@ -35,5 +46,9 @@ private:
 
 /// Removes `path` (a file or a whole directory) if it exists; never throws.
 void RemoveQuietly(const std::filesystem::path& path);
+
+/// "<device>:<inode>" of the file or directory at `path` (not following a symlink); nullopt when
+/// nothing is there. A rename keeps both, so the marker of staged output reappears at its target.
+[[nodiscard]] std::optional<std::string> PublishedMarkerOf(const std::filesystem::path& path);
 
 } // namespace odibi::io

@@ -15,6 +15,15 @@
 #include "odibi/io/formats.hpp"
 
 namespace odibi::io {
+
+struct StagedWrite::Parts {
+    explicit Parts(const std::filesystem::path& target) : staging(target, "staging") {}
+
+    StagedOutput staging;
+    WriteOutcome outcome;
+    std::string published_marker;
+};
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -127,18 +136,22 @@ public:
           format_(GetFormat(write_.format, At(write_.config_path, "format"))),
           options_(ParseWriteOptions(format_, write_)) {}
 
-    WriteOutcome Run() {
+    StagedWrite Stage() {
         ResolveTarget();
         RequireSupportedMode(write_, format_);
         batch_columns_ = connection_.Describe(request_.source_relation);
         ReadKeys();
         CheckPartitionColumns();
+        if (request_.remove_leftovers_except) {
+            RemoveLeftovers(*request_.remove_leftovers_except);
+        }
         ExistingTarget existing = InspectTarget();
         outcome_.location = target_.string();
         outcome_.target_existed = existing.exists;
         WriteMode mode = existing.has_data ? write_.mode : WriteMode::OVERWRITE;
 
-        StagedOutput staging(target_, "staging");
+        auto parts = std::make_unique<StagedWrite::Parts>(target_);
+        StagedOutput& staging = parts->staging;
         std::optional<StagedOutput> batch_file;
         std::string query;
         int64_t rows_before = 0;
@@ -181,7 +194,11 @@ public:
             std::error_code error;
             fs::create_directories(staging.Path(), error);
         }
-        staging.Publish();
+        auto marker = PublishedMarkerOf(staging.Path());
+        if (!marker) {
+            throw WriteFailed(fmt::format("the staged output {} is missing after COPY", staging.Path().string()), "");
+        }
+        parts->published_marker = *marker;
         outcome_.rows_in_target = rows_total;
         if (mode == WriteMode::UPSERT) {
             outcome_.rows_written = batch_rows;
@@ -190,7 +207,8 @@ public:
         } else {
             outcome_.rows_written = rows_total - rows_before;
         }
-        return std::move(outcome_);
+        parts->outcome = std::move(outcome_);
+        return StagedWrite(std::move(parts));
     }
 
 private:
@@ -242,6 +260,34 @@ private:
             error.WithLocation(At(write_.config_path, "path"));
             error.WithSuggestion("name a file or a sub-directory below the connection's base_path");
             throw error;
+        }
+    }
+
+    // Siblings are named ".<target name>.odibi-<purpose>-<uuid>[-previous]" (StagedOutput).
+    void RemoveLeftovers(const std::set<std::string>& keep) const {
+        std::string prefix = "." + target_.filename().string() + ".odibi-";
+        std::error_code error;
+        fs::directory_iterator entries(target_.parent_path(), error);
+        if (error) {
+            return;
+        }
+        std::vector<fs::path> leftovers;
+        for (const auto& entry : entries) {
+            std::string name = entry.path().filename().string();
+            if (!name.starts_with(prefix)) {
+                continue;
+            }
+            std::string path = entry.path().string();
+            bool kept =
+                keep.contains(path) || std::any_of(keep.begin(), keep.end(), [&path](const std::string& staging) {
+                    return StagedOutput::BackupPathOf(staging).string() == path;
+                });
+            if (!kept) {
+                leftovers.push_back(entry.path());
+            }
+        }
+        for (const auto& leftover : leftovers) {
+            RemoveQuietly(leftover);
         }
     }
 
@@ -451,8 +497,76 @@ private:
 
 } // namespace
 
+StagedWrite::StagedWrite(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+StagedWrite::StagedWrite(StagedWrite&&) noexcept = default;
+StagedWrite& StagedWrite::operator=(StagedWrite&&) noexcept = default;
+StagedWrite::~StagedWrite() = default;
+
+const WriteOutcome& StagedWrite::Outcome() const {
+    return parts_->outcome;
+}
+
+std::string StagedWrite::Target() const {
+    return parts_->outcome.location;
+}
+
+std::string StagedWrite::Staging() const {
+    return parts_->staging.Path().string();
+}
+
+const std::string& StagedWrite::PublishedMarker() const {
+    return parts_->published_marker;
+}
+
+void StagedWrite::Publish() {
+    parts_->staging.Publish();
+}
+
+void StagedWrite::Cleanup() {
+    parts_->staging.Cleanup();
+}
+
+StagedWrite StageWrite(engine::Connection& connection, const WriteRequest& request) {
+    return WriteJob(connection, request).Stage();
+}
+
 WriteOutcome Write(engine::Connection& connection, const WriteRequest& request) {
-    return WriteJob(connection, request).Run();
+    StagedWrite staged = StageWrite(connection, request);
+    staged.Publish();
+    staged.Cleanup();
+    return staged.Outcome();
+}
+
+bool IsWritePublished(const std::string& target, const std::string& published_marker) {
+    auto marker = PublishedMarkerOf(target);
+    return marker.has_value() && *marker == published_marker;
+}
+
+void RollBackStagedWrite(const std::string& target, const std::string& staging) {
+    fs::path backup = StagedOutput::BackupPathOf(staging);
+    std::error_code error;
+    bool target_exists = PublishedMarkerOf(target).has_value();
+    if (!target_exists && PublishedMarkerOf(backup).has_value()) {
+        // A crash between moving the previous output aside and moving the new one in.
+        fs::rename(backup, target, error);
+        if (error) {
+            Error failure(
+                ErrorCode::WRITE_FAILED,
+                ErrorSource::EXTERNAL,
+                fmt::format(
+                    "could not put the previous output {} back at {}: {}", backup.string(), target, error.message()));
+            failure.WithContext("target", target);
+            failure.WithSuggestion(fmt::format("move {} to {} by hand, then run again", backup.string(), target));
+            throw failure;
+        }
+    }
+    RemoveQuietly(staging);
+    RemoveQuietly(backup);
+}
+
+void CleanUpPublishedWrite(const std::string& staging) {
+    RemoveQuietly(staging);
+    RemoveQuietly(StagedOutput::BackupPathOf(staging));
 }
 
 DiagnosticList ValidateWrite(const config::WriteConfig& write) {

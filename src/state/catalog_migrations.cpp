@@ -149,6 +149,37 @@ std::vector<Migration> BuildMigrations() {
 ))sql",
         },
     });
+    migrations.push_back(Migration{
+        2,
+        "write intents of the exactly-once commit protocol; failed observability writes",
+        {
+            // One row per file write between staging and its state commit (docs/exactly-once.md).
+            R"sql(CREATE TABLE IF NOT EXISTS meta_write_intents (
+    intent_id TEXT NOT NULL PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    pipeline_name TEXT NOT NULL,
+    node_name TEXT NOT NULL,
+    target TEXT NOT NULL,
+    staging TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    format TEXT NOT NULL,
+    published_marker TEXT NOT NULL,
+    commit_json TEXT NOT NULL,
+    created_at TEXT NOT NULL
+))sql",
+            "CREATE INDEX IF NOT EXISTS idx_meta_write_intents_created ON meta_write_intents (created_at)",
+            R"sql(CREATE TABLE IF NOT EXISTS meta_observability_errors (
+    error_id TEXT NOT NULL PRIMARY KEY,
+    run_id TEXT,
+    pipeline_name TEXT,
+    component TEXT NOT NULL,
+    error_message TEXT,
+    timestamp TEXT NOT NULL,
+    date TEXT NOT NULL
+))sql",
+            "CREATE INDEX IF NOT EXISTS idx_meta_observability_errors_run ON meta_observability_errors (run_id)",
+        },
+    });
     return migrations;
 }
 

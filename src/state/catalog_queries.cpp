@@ -2,6 +2,7 @@
 #include "catalog_queries.hpp"
 
 #include <array>
+#include <optional>
 
 #include "catalog_text.hpp"
 #include "catalog_time.hpp"
@@ -142,6 +143,30 @@ constexpr std::array TABLE_COLUMNS = {
     UpsertColumn{"updated_at"},
 };
 
+constexpr std::array WRITE_INTENT_COLUMNS = {
+    UpsertColumn{"intent_id"},
+    UpsertColumn{"run_id"},
+    UpsertColumn{"pipeline_name"},
+    UpsertColumn{"node_name"},
+    UpsertColumn{"target"},
+    UpsertColumn{"staging"},
+    UpsertColumn{"mode"},
+    UpsertColumn{"format"},
+    UpsertColumn{"published_marker"},
+    UpsertColumn{"commit_json"},
+    UpsertColumn{"created_at", KEEP},
+};
+
+constexpr std::array OBSERVABILITY_ERROR_COLUMNS = {
+    UpsertColumn{"error_id"},
+    UpsertColumn{"run_id"},
+    UpsertColumn{"pipeline_name"},
+    UpsertColumn{"component"},
+    UpsertColumn{"error_message"},
+    UpsertColumn{"timestamp"},
+    UpsertColumn{"date"},
+};
+
 std::string WithFilters(std::string_view select, const std::vector<std::string>& conditions) {
     std::string sql(select);
     if (!conditions.empty()) {
@@ -159,6 +184,44 @@ void AppendLimit(std::string& sql, int limit) {
 bool HasDays(const RunQuery& query) {
     return query.days.has_value() && *query.days > 0;
 }
+
+// Node-level history of a run that is still RUNNING stays with its run, however old it is.
+constexpr std::string_view NOT_OF_A_RUNNING_RUN =
+    "run_id NOT IN (SELECT run_id FROM meta_pipeline_runs WHERE status = 'RUNNING')";
+
+// Which rows of each history table a cutoff removes; one `?`, the cutoff.
+struct HistoryTable {
+    std::string_view table;
+    std::optional<std::string> HistoryCutoff::*cutoff;
+    std::string condition;
+};
+
+std::vector<HistoryTable> HistoryTables() {
+    std::string not_running(NOT_OF_A_RUNNING_RUN);
+    return {
+        {"meta_pipeline_runs", &HistoryCutoff::runs, "status <> 'RUNNING' AND run_start_at < ?"},
+        {"meta_runs", &HistoryCutoff::runs, "timestamp < ? AND " + not_running},
+        {"meta_node_runs", &HistoryCutoff::runs, "run_start_at < ? AND " + not_running},
+        {"meta_failures", &HistoryCutoff::failures, "timestamp < ? AND " + not_running},
+        // run_id is optional here; NOT IN would never match a NULL.
+        {"meta_observability_errors",
+         &HistoryCutoff::observability_errors,
+         "timestamp < ? AND (run_id IS NULL OR " + not_running + ")"},
+    };
+}
+
+constexpr std::array<std::string_view, 10> CATALOG_TABLES = {
+    "meta_pipeline_runs",
+    "meta_runs",
+    "meta_node_runs",
+    "meta_failures",
+    "meta_outputs",
+    "meta_state",
+    "meta_schemas",
+    "meta_tables",
+    "meta_write_intents",
+    "meta_observability_errors",
+};
 
 } // namespace
 
@@ -213,6 +276,21 @@ std::span<const UpsertColumn> TableColumns() {
     return TABLE_COLUMNS;
 }
 
+std::span<const UpsertColumn> WriteIntentColumns() {
+    return WRITE_INTENT_COLUMNS;
+}
+std::span<const UpsertColumn> ObservabilityErrorColumns() {
+    return OBSERVABILITY_ERROR_COLUMNS;
+}
+
+std::string ListWriteIntentsSql() {
+    return std::string(SELECT_WRITE_INTENTS) + " ORDER BY created_at, intent_id";
+}
+
+std::string DeleteWriteIntentSql() {
+    return "DELETE FROM meta_write_intents WHERE intent_id = ?";
+}
+
 std::string LastPipelineRunSql(bool with_status) {
     std::vector<std::string> conditions = {"pipeline_name = ?"};
     if (with_status) {
@@ -223,6 +301,13 @@ std::string LastPipelineRunSql(bool with_status) {
 
 std::string NodeRunsOfRunSql() {
     return std::string(SELECT_NODE_RUNS) + " WHERE run_id = ? ORDER BY run_start_at, node_name";
+}
+
+std::string LatestNodeRunsSql() {
+    return std::string(SELECT_NODE_RUNS) +
+           " WHERE pipeline_name = ? AND status <> 'SKIPPED' AND run_start_at = (SELECT max(latest.run_start_at) "
+           "FROM meta_node_runs AS latest WHERE latest.pipeline_name = meta_node_runs.pipeline_name AND "
+           "latest.node_name = meta_node_runs.node_name AND latest.status <> 'SKIPPED') ORDER BY node_name, run_id";
 }
 
 std::string LatestSchemaSql() {
@@ -261,6 +346,25 @@ std::string AbandonRunSql() {
 
 std::string HeartbeatSql() {
     return "UPDATE meta_pipeline_runs SET heartbeat_at = ? WHERE run_id = ? AND status = 'RUNNING'";
+}
+
+std::vector<HistoryQuery> HistoryQueries(const HistoryCutoff& cutoff) {
+    std::vector<HistoryQuery> queries;
+    for (const auto& history : HistoryTables()) {
+        const std::optional<std::string>& before = cutoff.*history.cutoff;
+        if (!before) {
+            continue;
+        }
+        std::string where = fmt::format(" FROM {} WHERE {}", history.table, history.condition);
+        queries.push_back(HistoryQuery{history.table,
+                                       BoundQuery{"SELECT count(*)" + where, {*before}},
+                                       BoundQuery{"DELETE" + where, {*before}}});
+    }
+    return queries;
+}
+
+std::span<const std::string_view> CatalogTableNames() {
+    return CATALOG_TABLES;
 }
 
 BoundQuery PipelineRunsQuery(const RunQuery& query, TimePoint now) {

@@ -44,6 +44,8 @@ struct BoundQuery {
 [[nodiscard]] std::span<const UpsertColumn> OutputColumns();
 [[nodiscard]] std::span<const UpsertColumn> StateColumns();
 [[nodiscard]] std::span<const UpsertColumn> TableColumns();
+[[nodiscard]] std::span<const UpsertColumn> WriteIntentColumns();
+[[nodiscard]] std::span<const UpsertColumn> ObservabilityErrorColumns();
 
 // SELECT lists whose columns follow the field order of the matching record struct.
 inline constexpr std::string_view SELECT_PIPELINE_RUNS =
@@ -63,11 +65,17 @@ inline constexpr std::string_view SELECT_STATE = "SELECT key, value, environment
 inline constexpr std::string_view SELECT_SCHEMAS =
     "SELECT table_path, schema_version, schema_hash, columns, captured_at, pipeline, node, run_id, "
     "columns_added, columns_removed, columns_type_changed FROM meta_schemas";
+inline constexpr std::string_view SELECT_WRITE_INTENTS =
+    "SELECT intent_id, run_id, pipeline_name, node_name, target, staging, mode, format, published_marker, "
+    "commit_json, created_at FROM meta_write_intents";
 
 /// The newest run of one pipeline (parameters: pipeline_name[, status]); served by
 /// idx_meta_pipeline_runs_pipeline_start.
 [[nodiscard]] std::string LastPipelineRunSql(bool with_status);
 [[nodiscard]] std::string NodeRunsOfRunSql();
+/// Each node's newest run that was not SKIPPED (parameter: pipeline_name); served by
+/// idx_meta_node_runs_pipeline_node_start.
+[[nodiscard]] std::string LatestNodeRunsSql();
 /// The latest version of one table's schema (parameter: table_path).
 [[nodiscard]] std::string LatestSchemaSql();
 [[nodiscard]] std::string InsertSchemaSql();
@@ -81,6 +89,25 @@ inline constexpr std::string_view SELECT_SCHEMAS =
 [[nodiscard]] std::string AbandonRunSql();
 /// Parameters: heartbeat_at, run_id.
 [[nodiscard]] std::string HeartbeatSql();
+
+/// Open write intents, oldest first.
+[[nodiscard]] std::string ListWriteIntentsSql();
+/// Parameter: intent_id.
+[[nodiscard]] std::string DeleteWriteIntentSql();
+
+/// One table's part of a history cleanup: the count and the delete of its rows older than the cutoff
+/// (both bound to the same parameters), so that a dry run counts exactly what the delete removes.
+struct HistoryQuery {
+    std::string_view table;
+    BoundQuery count;
+    BoundQuery remove;
+};
+/// The history tables `cutoff` names, in the order the cleanup visits them; tables without a cutoff
+/// are left out. Rows of RUNNING pipeline runs never match.
+[[nodiscard]] std::vector<HistoryQuery> HistoryQueries(const HistoryCutoff& cutoff);
+
+/// Every table of the catalog's layout (the meta_* tables), for maintenance such as VACUUM.
+[[nodiscard]] std::span<const std::string_view> CatalogTableNames();
 
 /// Pipeline runs matching the filters, newest first; `now` anchors the `days` cutoff.
 [[nodiscard]] BoundQuery PipelineRunsQuery(const RunQuery& query, TimePoint now);

@@ -52,6 +52,8 @@ enum class ErrorCode : uint16_t {
     DEPENDENCY_FAILED = 302,
     INTERRUPTED = 303,
     NODE_HAS_NO_INPUT = 304,
+    INCREMENTAL_COLUMN_INVALID = 305,
+    HIGH_WATER_MARK_INVALID = 306,
     // execution: add new codes above this line
     // io (4xx)
     INPUT_NOT_FOUND = 400,
@@ -78,6 +80,7 @@ enum class ErrorCode : uint16_t {
     // observe: add new codes above this line
     // cli and usage (8xx)
     USAGE_ERROR = 800,
+    CONFIRMATION_REQUIRED = 801,
     // cli: add new codes above this line
     // internal (9xx)
     INTERNAL = 900,

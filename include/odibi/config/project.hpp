@@ -50,6 +50,27 @@ struct ConnectionConfig {
     std::string config_path;          ///< "connections.landing"
 };
 
+enum class IncrementalMode : uint8_t { ROLLING_WINDOW, STATEFUL };
+
+enum class LookbackUnit : uint8_t { HOUR, DAY, MONTH, YEAR };
+
+/// How a string column holds dates (`date_format:`); absent when the column is a date/timestamp/number.
+enum class DateFormat : uint8_t { ORACLE, ORACLE_SQLSERVER, SQL_SERVER, US, EU, ISO };
+
+/// `read.incremental` (§6): which rows of the source a run reads.
+struct IncrementalConfig {
+    IncrementalMode mode = IncrementalMode::ROLLING_WINDOW;
+    std::string column; ///< `column` or its alias `key_column`
+    std::optional<std::string> fallback_column;
+    int64_t lookback = 1; ///< rolling_window only
+    LookbackUnit unit = LookbackUnit::DAY;
+    std::optional<std::string> state_key;     ///< stateful; "<node>_hwm" when absent
+    std::optional<std::string> watermark_lag; ///< as written ("2h"); stateful only
+    int64_t watermark_lag_seconds = 0;
+    std::optional<DateFormat> date_format;
+    std::string config_path; ///< "pipelines[0].nodes[1].read.incremental"
+};
+
 /// `read:` and inline `inputs:` entries.
 struct ReadConfig {
     std::optional<std::string> connection;
@@ -60,8 +81,8 @@ struct ReadConfig {
     std::optional<std::string> sql_file; ///< resolved to an absolute path by the loader
     std::optional<std::string> filter;   ///< SQL WHERE clause
     Json options = Json::object();       ///< reader options (archive_options merged in)
-    Json incremental;                    ///< null when absent (typed by the incremental feature)
-    Json time_travel;                    ///< null when absent
+    std::optional<IncrementalConfig> incremental;
+    Json time_travel; ///< null when absent
     bool streaming = false;
     Json extra = Json::object(); ///< recognised keys of later features (schema_ddl)
     std::string config_path;     ///< "pipelines[0].nodes[1].read"
@@ -173,11 +194,23 @@ struct StoryConfig {
     Json docs; ///< null when absent (generated docs are a later feature)
 };
 
+/// system.retention_days: how many days of catalog history odibi keeps, per kind of row; older rows
+/// are deleted after each run. Keys left out keep Odibi's defaults.
+struct CatalogRetention {
+    int failures = 90;             ///< meta_failures
+    int observability_errors = 90; ///< meta_observability_errors
+    int daily_stats = 365;         ///< accepted for Odibi configs: odibi keeps no daily stats table
+    /// odibi's own key: meta_pipeline_runs, meta_runs and meta_node_runs. Unset: kept forever.
+    std::optional<int> runs;
+};
+
 struct SystemConfig {
     std::string connection;
     std::string path = "_odibi_system";
     std::optional<std::string> environment;
     std::optional<double> cost_per_compute_hour;
+    std::optional<CatalogRetention> retention_days; ///< unset (or null): the catalog keeps all history
+    bool optimize_catalog = false;                  ///< compact the catalog after each run
     Json extra = Json::object(); ///< recognised keys of later features (sync_to, retention_days, ...)
 };
 
@@ -266,6 +299,18 @@ struct CollectedLoad {
 [[nodiscard]] std::string ConnectionTypeName(ConnectionType type);
 [[nodiscard]] std::string StepKindName(StepKind kind);
 [[nodiscard]] std::string BackoffName(BackoffKind backoff);
+[[nodiscard]] std::string IncrementalModeName(IncrementalMode mode);
+[[nodiscard]] std::optional<IncrementalMode> TryParseIncrementalMode(const std::string& text);
+[[nodiscard]] std::string LookbackUnitName(LookbackUnit unit);
+[[nodiscard]] std::optional<LookbackUnit> TryParseLookbackUnit(const std::string& text);
+[[nodiscard]] std::string DateFormatName(DateFormat format);
+[[nodiscard]] std::optional<DateFormat> TryParseDateFormat(const std::string& text);
+/// Names of each table, in declaration order (for did-you-mean and error messages).
+[[nodiscard]] std::vector<std::string> IncrementalModeNames();
+[[nodiscard]] std::vector<std::string> LookbackUnitNames();
+[[nodiscard]] std::vector<std::string> DateFormatNames();
+/// A `watermark_lag` such as "30m" or "2h" (N{s,m,h,d,w}) in seconds; nullopt when malformed.
+[[nodiscard]] std::optional<int64_t> TryParseWatermarkLag(const std::string& text);
 
 /// Every `format:` value of the YAML language (read and write).
 [[nodiscard]] const std::vector<std::string>& FormatNames();

@@ -65,6 +65,9 @@ struct NodeResult {
     std::vector<StepRecord> steps;
     std::optional<ErrorRecord> error;
     std::vector<std::string> warnings;
+    /// Catalog writes of this node that failed (also among `warnings`); the pipeline reports them
+    /// in its run message and in meta_observability_errors.
+    std::vector<std::string> catalog_problems;
     std::string write_location; ///< resolved path written, if any
     std::string write_format;
     std::string write_mode;

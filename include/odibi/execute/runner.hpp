@@ -31,12 +31,22 @@ private:
     std::set<engine::Connection*> connections_;
 };
 
+/// What `odibi run --resume` decided for one node before the pipeline ran.
+struct ResumeDecision {
+    std::string node;
+    bool skip = false;
+    std::string run_id; ///< the earlier run whose output stands in (when skipped)
+    std::string reason; ///< "unchanged since run <id>", or why it runs ("changed since run <id>", ...)
+};
+
 /// Progress callbacks; called from worker threads, one call at a time.
 class RunObserver {
 public:
     virtual ~RunObserver() = default;
     virtual void OnNotice(const std::string& /*text*/) {}
     virtual void OnPipelineStart(const graph::PipelinePlan& /*pipeline*/, const std::string& /*run_id*/) {}
+    /// With --resume: every selected, enabled node's decision, in plan order, before any node runs.
+    virtual void OnResumePlan(const std::string& /*pipeline*/, const std::vector<ResumeDecision>& /*decisions*/) {}
     virtual void OnNodeStart(const std::string& /*pipeline*/, const std::string& /*node*/) {}
     virtual void OnNodeFinish(const NodeResult& /*result*/) {}
     /// Called before the pipeline's run record is finalised: set story paths on `result` here.
@@ -46,6 +56,9 @@ public:
 struct RunOptions {
     int workers = 0;                               ///< nodes run at once; 0 = number of cores
     std::optional<config::ErrorStrategy> on_error; ///< --on-error: overrides every node's on_error
+    /// --resume: skip nodes whose last run succeeded with the same version hash and whose output is
+    /// still there; changed nodes run with their descendants.
+    bool resume = false;
 };
 
 /// Where the system catalog of a project lives: <system connection base>/<system.path>/catalog.db.

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,10 @@ struct WriteRequest {
     const config::WriteConfig& write;
     const Storage& storage;
     std::string source_relation; ///< quoted view/table name holding the rows to write
+    /// When set, hidden siblings that earlier writes of this target left behind (a crash before
+    /// their intent was recorded or after it was closed) are removed before staging, except the
+    /// staging paths listed here (writes whose intent is still open).
+    std::optional<std::set<std::string>> remove_leftovers_except = std::nullopt;
 };
 
 struct WriteOutcome {
@@ -39,10 +46,56 @@ struct WriteOutcome {
     std::vector<std::string> sql; ///< statements that ran, for the story
 };
 
-/// Writes `source_relation` to the target in DuckDB SQL (never through C++ memory). Every mode is
-/// atomic: the new output is staged beside the target and swapped in with a rename, so readers see
-/// the old or the new output and a failed write leaves the old one in place.
+/// A write whose complete new output sits in a hidden sibling of the target, not yet visible
+/// (docs/exactly-once.md). Every mode stages the whole new target (append, upsert and append_once
+/// rewrite the old rows with the new ones), so publication is one rename in every mode. Destroying
+/// it without Publish removes the staged output: the target stays as it was.
+class StagedWrite {
+public:
+    struct Parts;
+    explicit StagedWrite(std::unique_ptr<Parts> parts);
+    StagedWrite(StagedWrite&&) noexcept;
+    StagedWrite& operator=(StagedWrite&&) noexcept;
+    StagedWrite(const StagedWrite&) = delete;
+    StagedWrite& operator=(const StagedWrite&) = delete;
+    ~StagedWrite();
+
+    /// Row counts and statements of the write, as they will be once it is published.
+    [[nodiscard]] const WriteOutcome& Outcome() const;
+    [[nodiscard]] std::string Target() const;
+    [[nodiscard]] std::string Staging() const;
+    /// "<device>:<inode>" of the staged output: the target carries it once the write is published.
+    [[nodiscard]] const std::string& PublishedMarker() const;
+
+    /// Moves the staged output into place atomically (rename, or renameat2(RENAME_EXCHANGE) for
+    /// directories). Throws WRITE_FAILED when the file system refuses; the old output is then intact.
+    void Publish();
+    /// Removes what publication left beside the target (the previous output); never throws.
+    void Cleanup();
+
+private:
+    std::unique_ptr<Parts> parts_;
+};
+
+/// Runs the write's COPY into a staging sibling of the target and stops before publishing it.
+[[nodiscard]] StagedWrite StageWrite(engine::Connection& connection, const WriteRequest& request);
+
+/// Writes `source_relation` to the target in DuckDB SQL (never through C++ memory): StageWrite, then
+/// Publish and Cleanup. Every mode is atomic: readers see the old or the new output, and a failed
+/// write leaves the old one in place.
 [[nodiscard]] WriteOutcome Write(engine::Connection& connection, const WriteRequest& request);
+
+/// Whether a staged write was published: the target is now the staged file or directory (its
+/// "<device>:<inode>" equals `published_marker`). For recovery of an open write intent.
+[[nodiscard]] bool IsWritePublished(const std::string& target, const std::string& published_marker);
+
+/// Rolls back a write that was staged but not published: puts back a previous output that a
+/// publication without RENAME_EXCHANGE had moved aside, and removes the staged output. Throws
+/// WRITE_FAILED when the previous output cannot be put back.
+void RollBackStagedWrite(const std::string& target, const std::string& staging);
+
+/// Removes what a published write left beside its target (the previous output); never throws.
+void CleanUpPublishedWrite(const std::string& staging);
 
 /// True if the write target exists (first-run detection).
 [[nodiscard]] bool TargetExists(const config::WriteConfig& write, const Storage& storage);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -154,6 +155,23 @@ struct WriteCommit {
     std::optional<NodeRunRecord> node_run;
 };
 
+/// The commit as a WriteIntent carries it (every field, so that recovery can apply it unchanged), and
+/// back. WriteCommitFromJson throws CATALOG_ERROR naming the intent when the JSON is not such a commit.
+[[nodiscard]] nlohmann::json WriteCommitToJson(const WriteCommit& commit);
+[[nodiscard]] WriteCommit WriteCommitFromJson(const nlohmann::json& json, const std::string& intent_id);
+
+/// A catalog or other observability write that failed (meta_observability_errors): the run went on, and
+/// this row keeps the failure visible afterwards. An empty error_id gets a new UUID; an empty timestamp
+/// gets the time of writing.
+struct ObservabilityErrorRecord {
+    std::string error_id;
+    std::string run_id;
+    std::string pipeline_name;
+    std::string component;     ///< what failed to record, e.g. "catalog" or "story"
+    std::string error_message; ///< at most 1000 characters, redacted
+    std::string timestamp;
+};
+
 /// Filters for the List* queries; results come newest first.
 struct RunQuery {
     std::optional<std::string> pipeline;
@@ -163,7 +181,44 @@ struct RunQuery {
     int limit = 20;                    ///< at most this many rows; 0 or less: no limit
 };
 
-/// The catalog interface; SQLite now, PostgreSQL later. Every method is safe to call from several
+/// How far back DeleteHistory keeps run history, per kind of row: rows older than a cutoff go, a
+/// kind without a cutoff is kept whole. Cutoffs are ISO-8601 UTC instants (CutoffBefore). Rows of a
+/// pipeline run that is still RUNNING are always kept, and so is everything that is not history
+/// (meta_state, meta_outputs, meta_schemas, meta_tables, open write intents).
+struct HistoryCutoff {
+    /// meta_pipeline_runs (by run_start_at), meta_runs (by timestamp) and meta_node_runs (by run_start_at).
+    std::optional<std::string> runs;
+    std::optional<std::string> failures;             ///< meta_failures, by timestamp
+    std::optional<std::string> observability_errors; ///< meta_observability_errors, by timestamp
+};
+
+/// The rows of one table that a history cleanup deleted (or, from CountHistory, would delete).
+struct HistoryTableRows {
+    std::string table; ///< "meta_pipeline_runs"
+    int64_t rows = 0;
+};
+
+/// What DeleteHistory deleted: one entry per table it looked at, in a fixed order.
+struct HistoryDeleted {
+    std::vector<HistoryTableRows> tables;
+
+    [[nodiscard]] int64_t Total() const;
+    /// The rows of `table`; 0 for a table that was not looked at.
+    [[nodiscard]] int64_t RowsOf(std::string_view table) const;
+};
+
+/// What Optimize did to the store.
+struct CatalogOptimization {
+    std::vector<std::string> steps; ///< the statements that ran, in order
+    /// SQLite: bytes of the catalog file and its WAL before and after; unknown for other stores.
+    std::optional<int64_t> bytes_before;
+    std::optional<int64_t> bytes_after;
+};
+
+/// The instant `age` before `now`, as the catalog writes timestamps: the cutoff that keeps the last `age`.
+[[nodiscard]] std::string CutoffBefore(std::chrono::system_clock::time_point now, std::chrono::milliseconds age);
+
+/// The catalog interface, implemented on SQLite and on PostgreSQL. Every method is safe to call from several
 /// threads and processes at once (the backend serialises writers).
 class Catalog {
 public:
@@ -203,14 +258,20 @@ public:
     /// Atomic across threads and processes: of concurrent advances the largest value wins.
     virtual StateEntry AdvanceState(const StateEntry& entry) = 0;
 
-    /// Records an open write intent (before its data is published).
+    /// Records an open write intent (before its data is published). An empty created_at becomes now.
     virtual void RecordWriteIntent(const WriteIntent& intent) = 0;
-    /// Applies `commit` (state updates, output, node run record) and closes its intent, atomically.
+    /// Applies `commit` (state updates, output, node run record) and closes its intent, atomically:
+    /// either all of it is stored or none. State updates replace the stored values (the commit carries
+    /// the node's new high-water marks). With an intent_id that is not open (closed by a concurrent
+    /// recovery), nothing is applied and WRITE_INTENT_NOT_OPEN is thrown.
     virtual void CommitWrite(const WriteCommit& commit) = 0;
     /// Closes an intent whose write was rolled back; false when it was not open.
     virtual bool AbandonWriteIntent(const std::string& intent_id) = 0;
     /// Open intents, oldest first.
     [[nodiscard]] virtual std::vector<WriteIntent> ListWriteIntents() = 0;
+
+    /// Records a failed catalog or observability write of a run (meta_observability_errors).
+    virtual void RecordObservabilityError(const ObservabilityErrorRecord& record) = 0;
 
     [[nodiscard]] virtual std::vector<PipelineRunRecord> ListPipelineRuns(const RunQuery& query) = 0;
     [[nodiscard]] virtual std::vector<NodeRunRecord> ListNodeRuns(const RunQuery& query) = 0;
@@ -220,11 +281,26 @@ public:
                                                                          const std::optional<std::string>& status) = 0;
     /// The node runs of one run, in the order they started.
     [[nodiscard]] virtual std::vector<NodeRunRecord> ListNodeRunsOfRun(const std::string& run_id) = 0;
+    /// For each node of `pipeline`, its newest run that executed (SUCCESS or FAILED: SKIPPED rows,
+    /// such as nodes that --resume skipped, are passed over), ordered by node name. What `odibi run
+    /// --resume` compares version hashes with. The default reads the pipeline's whole node history
+    /// through ListNodeRuns; backends override it with one indexed query.
+    [[nodiscard]] virtual std::vector<NodeRunRecord> ListLatestNodeRuns(const std::string& pipeline);
 
     /// Marks RUNNING runs whose owner (same host, pid not alive) is gone as ABANDONED; returns them.
     virtual std::vector<PipelineRunRecord> MarkAbandonedRuns(const std::string& host) = 0;
     /// Sets heartbeat_at of a RUNNING run (an empty `at` means now); a finished run is left alone.
     virtual void Heartbeat(const std::string& run_id, const std::string& at) = 0;
+
+    /// Deletes run history older than the cutoffs (HistoryCutoff says which tables and rows), in one
+    /// transaction: either every table is cleaned or none. Returns the rows deleted per table.
+    virtual HistoryDeleted DeleteHistory(const HistoryCutoff& cutoff) = 0;
+    /// The rows DeleteHistory(cutoff) would delete now, per table; changes nothing.
+    [[nodiscard]] virtual HistoryDeleted CountHistory(const HistoryCutoff& cutoff) = 0;
+    /// Compacts the store and refreshes the planner's statistics: on SQLite PRAGMA optimize, ANALYZE,
+    /// VACUUM and a WAL checkpoint (TRUNCATE); on PostgreSQL VACUUM (ANALYZE) of the meta_* tables. Runs
+    /// outside any transaction; concurrent runs wait for it (SQLite) or go on (PostgreSQL).
+    virtual CatalogOptimization Optimize() = 0;
 };
 
 /// How long the SQLite catalog waits for other writers before it reports the catalog as locked.
@@ -241,5 +317,27 @@ struct SqliteCatalogOptions {
 /// private in-memory catalog.
 [[nodiscard]] std::unique_ptr<Catalog> OpenSqliteCatalog(const std::string& path);
 [[nodiscard]] std::unique_ptr<Catalog> OpenSqliteCatalog(const std::string& path, const SqliteCatalogOptions& options);
+
+/// Where a PostgreSQL catalog lives and how to reach it. The password is only handed to libpq: it
+/// never appears in an error, a log line or the catalog.
+struct PostgresCatalogOptions {
+    std::string connection_name; ///< the odibi connection, named in errors
+    std::string host;
+    int port = 5432;
+    std::string database;
+    std::string user;
+    std::string password;
+    std::string sslmode = "prefer";
+    std::chrono::seconds connect_timeout{30};
+    /// The schema that holds every meta_* table; created when missing.
+    std::string schema = "_odibi_system";
+};
+
+/// Opens (creating the schema and migrating it if needed) the catalog in a PostgreSQL database.
+/// Concurrent first opens are serialised by an advisory lock. Throws STATE_STORE_UNAVAILABLE when the
+/// server cannot be reached or refuses the login, CATALOG_ERROR when the schema cannot be created or
+/// migrated. After a lost connection the next call reconnects. A Catalog belongs to the process that
+/// opened it: a forked child opens its own.
+[[nodiscard]] std::unique_ptr<Catalog> OpenPostgresCatalog(const PostgresCatalogOptions& options);
 
 } // namespace odibi::state

@@ -176,6 +176,45 @@ SchemaRecord ReadSchema(const SqliteStatement& statement) {
     return record;
 }
 
+WriteIntent ReadWriteIntent(const SqliteStatement& statement) {
+    RowReader row(statement);
+    WriteIntent intent;
+    intent.intent_id = row.Text();
+    intent.run_id = row.Text();
+    intent.pipeline_name = row.Text();
+    intent.node_name = row.Text();
+    intent.target = row.Text();
+    intent.staging = row.Text();
+    intent.mode = row.Text();
+    intent.format = row.Text();
+    intent.published_marker = row.Text();
+    intent.commit = ParseJson(row.Text(), nlohmann::json::object());
+    intent.created_at = row.Text();
+    return intent;
+}
+
+// Whether `candidate` is larger than `stored` under AdvanceState's max semantics: JSON numbers
+// compare as numbers, JSON strings as text (ISO timestamps sort as time). Values of different kinds,
+// or text that is not JSON, cannot be compared: the candidate replaces the stored value, as a
+// deliberate reset by the caller would.
+bool IsLarger(const std::string& candidate, const std::string& stored) {
+    auto candidate_json = nlohmann::json::parse(candidate, nullptr, false);
+    auto stored_json = nlohmann::json::parse(stored, nullptr, false);
+    if (candidate_json.is_discarded() || stored_json.is_discarded()) {
+        return true;
+    }
+    if (candidate_json.is_number() && stored_json.is_number()) {
+        if (candidate_json.is_number_integer() && stored_json.is_number_integer()) {
+            return candidate_json.get<int64_t>() > stored_json.get<int64_t>();
+        }
+        return candidate_json.get<double>() > stored_json.get<double>();
+    }
+    if (candidate_json.is_string() && stored_json.is_string()) {
+        return candidate_json.get<std::string>() > stored_json.get<std::string>();
+    }
+    return true;
+}
+
 // Binds a pipeline run in the order of PipelineRunBeginColumns / PipelineRunFinishColumns.
 void BindPipelineRun(SqliteStatement& statement, const PipelineRunRecord& record, const std::string& created_at) {
     statement.BindText(record.run_id)
@@ -251,50 +290,9 @@ public:
     }
 
     void RecordNodeRun(const NodeRunRecord& record) override {
-        RequireField(record.run_id, "run_id", "record node run");
-        RequireField(record.pipeline_name, "pipeline_name", "record node run");
-        RequireField(record.node_name, "node_name", "record node run");
-        RequireField(record.status, "status", "record node run");
-        std::string now = FormatIsoUtc(Now());
-        std::string status = NormalizeStatus(record.status);
-        std::string timestamp = ValueOr(record.run_end_at, now);
-        // A node that never started (skipped) is dated when it was recorded, so date filters find it.
-        std::string run_start_at = ValueOr(record.run_start_at, timestamp);
-        std::string metrics_json =
-            SecretRegistry::Redact(DumpJson(record.metrics.is_null() ? nlohmann::json::object() : record.metrics));
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "record node run");
-        connection_
-            ->Prepare(UpsertSql("meta_runs", RunColumns(), "run_id, pipeline_name, node_name"), "record node run")
-            .BindText(record.run_id)
-            .BindNullableText(record.project)
-            .BindText(record.pipeline_name)
-            .BindText(record.node_name)
-            .BindText(status)
-            .BindInt64(record.rows_processed)
-            .BindInt64(record.duration_ms)
-            .BindText(metrics_json)
-            .BindNullableText(record.environment)
-            .BindText(timestamp)
-            .BindText(DateOf(timestamp))
-            .Run();
-        connection_
-            ->Prepare(UpsertSql("meta_node_runs", NodeRunColumns(), "run_id, pipeline_name, node_name"),
-                      "record node run")
-            .BindText(record.run_id)
-            .BindText(NewUuid())
-            .BindNullableText(record.project)
-            .BindText(record.pipeline_name)
-            .BindText(record.node_name)
-            .BindText(status)
-            .BindText(run_start_at)
-            .BindNullableText(record.run_end_at)
-            .BindInt64(record.duration_ms)
-            .BindInt64(record.rows_processed)
-            .BindText(metrics_json)
-            .BindNullableText(record.environment)
-            .BindText(now)
-            .Run();
+        WriteNodeRun(record, "record node run");
         transaction.Commit();
     }
 
@@ -324,23 +322,9 @@ public:
     }
 
     void UpsertOutput(const OutputRecord& record) override {
-        RequireField(record.pipeline_name, "pipeline_name", "upsert output");
-        RequireField(record.node_name, "node_name", "upsert output");
-        std::string now = FormatIsoUtc(Now());
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "upsert output");
-        connection_->Prepare(UpsertSql("meta_outputs", OutputColumns(), "pipeline_name, node_name"), "upsert output")
-            .BindText(record.pipeline_name)
-            .BindText(record.node_name)
-            .BindText(ValueOr(record.output_type, std::string(DEFAULT_OUTPUT_TYPE)))
-            .BindNullableText(record.connection_name)
-            .BindNullableText(record.path)
-            .BindNullableText(record.format)
-            .BindNullableText(record.table_name)
-            .BindText(ValueOr(record.last_run, now))
-            .BindNullableInt64(record.row_count)
-            .BindText(ValueOr(record.updated_at, now))
-            .Run();
+        WriteOutput(record, "upsert output");
         transaction.Commit();
     }
 
@@ -430,15 +414,9 @@ public:
     }
 
     void SetState(const StateEntry& entry) override {
-        RequireField(entry.key, "key", "set state");
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "set state");
-        connection_->Prepare(UpsertSql("meta_state", StateColumns(), "key"), "set state")
-            .BindText(entry.key)
-            .BindText(entry.value)
-            .BindNullableText(entry.environment)
-            .BindText(ValueOr(entry.updated_at, FormatIsoUtc(Now())))
-            .Run();
+        WriteState(entry, "set state");
         transaction.Commit();
     }
 
@@ -455,6 +433,125 @@ public:
         std::lock_guard lock(connection_mutex_);
         auto statement = connection_->Prepare(ListStateSql(), "list state");
         return ReadAll<StateEntry>(statement, ReadState);
+    }
+
+    StateEntry AdvanceState(const StateEntry& entry) override {
+        RequireField(entry.key, "key", "advance state");
+        std::lock_guard lock(connection_mutex_);
+        // The read and the write share one IMMEDIATE transaction: no other process can write between
+        // them, so of concurrent advances the largest value is the one that stays.
+        SqliteTransaction transaction(*connection_, "advance state");
+        std::optional<StateEntry> stored;
+        {
+            auto statement = connection_->Prepare(StateByKeySql(), "advance state");
+            statement.BindText(entry.key);
+            if (statement.Step()) {
+                stored = ReadState(statement);
+            }
+        }
+        if (stored && !IsLarger(entry.value, stored->value)) {
+            transaction.Commit();
+            return *stored;
+        }
+        StateEntry written = entry;
+        written.updated_at = ValueOr(entry.updated_at, FormatIsoUtc(Now()));
+        WriteState(written, "advance state");
+        transaction.Commit();
+        return written;
+    }
+
+    void RecordWriteIntent(const WriteIntent& intent) override {
+        RequireField(intent.intent_id, "intent_id", "record write intent");
+        RequireField(intent.run_id, "run_id", "record write intent");
+        RequireField(intent.pipeline_name, "pipeline_name", "record write intent");
+        RequireField(intent.node_name, "node_name", "record write intent");
+        RequireField(intent.target, "target", "record write intent");
+        RequireField(intent.staging, "staging", "record write intent");
+        RequireField(intent.mode, "mode", "record write intent");
+        RequireField(intent.format, "format", "record write intent");
+        RequireField(intent.published_marker, "published_marker", "record write intent");
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "record write intent");
+        connection_->Prepare(UpsertSql("meta_write_intents", WriteIntentColumns(), "intent_id"), "record write intent")
+            .BindText(intent.intent_id)
+            .BindText(intent.run_id)
+            .BindText(intent.pipeline_name)
+            .BindText(intent.node_name)
+            .BindText(intent.target)
+            .BindText(intent.staging)
+            .BindText(intent.mode)
+            .BindText(intent.format)
+            .BindText(intent.published_marker)
+            .BindText(
+                SecretRegistry::Redact(DumpJson(intent.commit.is_null() ? nlohmann::json::object() : intent.commit)))
+            .BindText(ValueOr(intent.created_at, FormatIsoUtc(Now())))
+            .Run();
+        transaction.Commit();
+    }
+
+    void CommitWrite(const WriteCommit& commit) override {
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "commit write");
+        if (!commit.intent_id.empty()) {
+            connection_->Prepare(DeleteWriteIntentSql(), "commit write").BindText(commit.intent_id).Run();
+            if (connection_->ChangedRows() == 0) {
+                Error error(ErrorCode::WRITE_INTENT_NOT_OPEN,
+                            ErrorSource::INTERNAL,
+                            fmt::format("write intent {} is not open: another process recovered or rolled it back "
+                                        "first; nothing was committed",
+                                        commit.intent_id));
+                error.WithPhase("catalog");
+                error.WithContext("catalog", connection_->Path());
+                error.WithContext("intent_id", commit.intent_id);
+                error.WithSuggestion("do not run recovery (odibi run) while another run of the same pipeline is "
+                                     "writing; check the node's target and state, then run it again");
+                throw error;
+            }
+        }
+        for (const auto& entry : commit.state_updates) {
+            WriteState(entry, "commit write");
+        }
+        if (commit.output) {
+            WriteOutput(*commit.output, "commit write");
+        }
+        if (commit.node_run) {
+            WriteNodeRun(*commit.node_run, "commit write");
+        }
+        transaction.Commit();
+    }
+
+    bool AbandonWriteIntent(const std::string& intent_id) override {
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "abandon write intent");
+        connection_->Prepare(DeleteWriteIntentSql(), "abandon write intent").BindText(intent_id).Run();
+        bool closed = connection_->ChangedRows() > 0;
+        transaction.Commit();
+        return closed;
+    }
+
+    std::vector<WriteIntent> ListWriteIntents() override {
+        std::lock_guard lock(connection_mutex_);
+        auto statement = connection_->Prepare(ListWriteIntentsSql(), "list write intents");
+        return ReadAll<WriteIntent>(statement, ReadWriteIntent);
+    }
+
+    void RecordObservabilityError(const ObservabilityErrorRecord& record) override {
+        RequireField(record.component, "component", "record observability error");
+        std::string timestamp = ValueOr(record.timestamp, FormatIsoUtc(Now()));
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "record observability error");
+        connection_
+            ->Prepare(UpsertSql("meta_observability_errors", ObservabilityErrorColumns(), "error_id"),
+                      "record observability error")
+            .BindText(ValueOr(record.error_id, NewUuid()))
+            .BindNullableText(record.run_id)
+            .BindNullableText(record.pipeline_name)
+            .BindText(record.component)
+            .BindNullableText(RedactForCatalog(record.error_message, ERROR_MESSAGE_MAX_CHARACTERS))
+            .BindText(timestamp)
+            .BindText(DateOf(timestamp))
+            .Run();
+        transaction.Commit();
     }
 
     std::vector<PipelineRunRecord> ListPipelineRuns(const RunQuery& query) override {
@@ -484,6 +581,18 @@ public:
 
     std::vector<NodeRunRecord> ListNodeRunsOfRun(const std::string& run_id) override {
         return RunQueryRows<NodeRunRecord>(BoundQuery{NodeRunsOfRunSql(), {run_id}}, "list node runs", ReadNodeRun);
+    }
+
+    std::vector<NodeRunRecord> ListLatestNodeRuns(const std::string& pipeline) override {
+        std::vector<NodeRunRecord> latest;
+        for (auto& record : RunQueryRows<NodeRunRecord>(
+                 BoundQuery{LatestNodeRunsSql(), {pipeline}}, "list the latest node runs", ReadNodeRun)) {
+            // Two runs that started in the same millisecond: keep one row per node.
+            if (latest.empty() || latest.back().node_name != record.node_name) {
+                latest.push_back(std::move(record));
+            }
+        }
+        return latest;
     }
 
     std::vector<PipelineRunRecord> MarkAbandonedRuns(const std::string& host) override {
@@ -539,7 +648,148 @@ public:
         transaction.Commit();
     }
 
+    HistoryDeleted DeleteHistory(const HistoryCutoff& cutoff) override {
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "delete history");
+        HistoryDeleted deleted;
+        for (const auto& query : HistoryQueries(cutoff)) {
+            Bound(query.remove, "delete history").Run();
+            deleted.tables.push_back(HistoryTableRows{std::string(query.table), connection_->ChangedRows()});
+        }
+        transaction.Commit();
+        return deleted;
+    }
+
+    HistoryDeleted CountHistory(const HistoryCutoff& cutoff) override {
+        std::lock_guard lock(connection_mutex_);
+        HistoryDeleted counted;
+        for (const auto& query : HistoryQueries(cutoff)) {
+            auto statement = Bound(query.count, "count history");
+            int64_t rows = statement.Step() ? statement.ColumnInt64(0) : 0;
+            counted.tables.push_back(HistoryTableRows{std::string(query.table), rows});
+        }
+        return counted;
+    }
+
+    CatalogOptimization Optimize() override {
+        std::lock_guard lock(connection_mutex_);
+        CatalogOptimization optimization;
+        optimization.bytes_before = BytesOnDisk();
+        // VACUUM rewrites the file under the write lock: busy waits for other writers like any write.
+        for (std::string_view statement : {"PRAGMA optimize", "ANALYZE", "VACUUM"}) {
+            connection_->Execute(statement, "optimize catalog", true);
+            optimization.steps.emplace_back(statement);
+        }
+        // The checkpoint copies the WAL into the file and truncates it; a reader that still needs the WAL
+        // makes it stop short (busy = 1), which is reported rather than failed.
+        auto checkpoint = connection_->Prepare("PRAGMA wal_checkpoint(TRUNCATE)", "optimize catalog");
+        bool blocked = checkpoint.Step() && checkpoint.ColumnInt64(0) != 0;
+        optimization.steps.emplace_back(blocked ? "PRAGMA wal_checkpoint(TRUNCATE) (stopped short: another "
+                                                  "connection was reading; the WAL shrinks at a later checkpoint)"
+                                                : "PRAGMA wal_checkpoint(TRUNCATE)");
+        optimization.bytes_after = BytesOnDisk();
+        return optimization;
+    }
+
 private:
+    // The Write* helpers run inside a transaction the caller holds (with connection_mutex_ locked), so
+    // that single writes and CommitWrite share one definition of each row.
+    void WriteNodeRun(const NodeRunRecord& record, std::string_view operation) {
+        RequireField(record.run_id, "run_id", operation);
+        RequireField(record.pipeline_name, "pipeline_name", operation);
+        RequireField(record.node_name, "node_name", operation);
+        RequireField(record.status, "status", operation);
+        std::string now = FormatIsoUtc(Now());
+        std::string status = NormalizeStatus(record.status);
+        std::string timestamp = ValueOr(record.run_end_at, now);
+        // A node that never started (skipped) is dated when it was recorded, so date filters find it.
+        std::string run_start_at = ValueOr(record.run_start_at, timestamp);
+        std::string metrics_json =
+            SecretRegistry::Redact(DumpJson(record.metrics.is_null() ? nlohmann::json::object() : record.metrics));
+        connection_->Prepare(UpsertSql("meta_runs", RunColumns(), "run_id, pipeline_name, node_name"), operation)
+            .BindText(record.run_id)
+            .BindNullableText(record.project)
+            .BindText(record.pipeline_name)
+            .BindText(record.node_name)
+            .BindText(status)
+            .BindInt64(record.rows_processed)
+            .BindInt64(record.duration_ms)
+            .BindText(metrics_json)
+            .BindNullableText(record.environment)
+            .BindText(timestamp)
+            .BindText(DateOf(timestamp))
+            .Run();
+        connection_
+            ->Prepare(UpsertSql("meta_node_runs", NodeRunColumns(), "run_id, pipeline_name, node_name"), operation)
+            .BindText(record.run_id)
+            .BindText(NewUuid())
+            .BindNullableText(record.project)
+            .BindText(record.pipeline_name)
+            .BindText(record.node_name)
+            .BindText(status)
+            .BindText(run_start_at)
+            .BindNullableText(record.run_end_at)
+            .BindInt64(record.duration_ms)
+            .BindInt64(record.rows_processed)
+            .BindText(metrics_json)
+            .BindNullableText(record.environment)
+            .BindText(now)
+            .Run();
+    }
+
+    void WriteOutput(const OutputRecord& record, std::string_view operation) {
+        RequireField(record.pipeline_name, "pipeline_name", operation);
+        RequireField(record.node_name, "node_name", operation);
+        std::string now = FormatIsoUtc(Now());
+        connection_->Prepare(UpsertSql("meta_outputs", OutputColumns(), "pipeline_name, node_name"), operation)
+            .BindText(record.pipeline_name)
+            .BindText(record.node_name)
+            .BindText(ValueOr(record.output_type, std::string(DEFAULT_OUTPUT_TYPE)))
+            .BindNullableText(record.connection_name)
+            .BindNullableText(record.path)
+            .BindNullableText(record.format)
+            .BindNullableText(record.table_name)
+            .BindText(ValueOr(record.last_run, now))
+            .BindNullableInt64(record.row_count)
+            .BindText(ValueOr(record.updated_at, now))
+            .Run();
+    }
+
+    void WriteState(const StateEntry& entry, std::string_view operation) {
+        RequireField(entry.key, "key", operation);
+        connection_->Prepare(UpsertSql("meta_state", StateColumns(), "key"), operation)
+            .BindText(entry.key)
+            .BindText(entry.value)
+            .BindNullableText(entry.environment)
+            .BindText(ValueOr(entry.updated_at, FormatIsoUtc(Now())))
+            .Run();
+    }
+
+    // The statement of `query` with its parameters bound (connection_mutex_ held by the caller).
+    SqliteStatement Bound(const BoundQuery& query, std::string_view operation) {
+        auto statement = connection_->Prepare(query.sql, operation);
+        for (const auto& parameter : query.parameters) {
+            statement.BindText(parameter);
+        }
+        return statement;
+    }
+
+    // The catalog file and its WAL, as `ls` would add them up; unknown for an in-memory catalog.
+    std::optional<int64_t> BytesOnDisk() const {
+        if (connection_->Path() == IN_MEMORY_PATH) {
+            return std::nullopt;
+        }
+        int64_t bytes = 0;
+        for (const std::string& file : {connection_->Path(), connection_->Path() + "-wal"}) {
+            std::error_code error_code;
+            auto size = std::filesystem::file_size(file, error_code);
+            if (!error_code) {
+                bytes += static_cast<int64_t>(size);
+            }
+        }
+        return bytes;
+    }
+
     template <typename Record, typename Reader>
     std::vector<Record> RunQueryRows(const BoundQuery& query, std::string_view operation, Reader read) {
         std::lock_guard lock(connection_mutex_);

@@ -1,6 +1,7 @@
 // Strict validation: unknown keys, types, enums, names, required and conflicting keys, features not
 // built yet, engines, lax models, connections and secrets, all with file:line:col and dotted paths.
 #include "config_test_support.hpp"
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "odibi/common/log.hpp"
@@ -500,7 +501,7 @@ TEST(Validation, ProjectLevelFeaturesNotBuiltYetNameTheirKeys) {
                                       "lineage:\n  url: http://marquez:5000\nsemantic:\n  metrics: [revenue]\n");
     text = Replace(text,
                    "system:\n  connection: local\n",
-                   "system:\n  connection: local\n  optimize_catalog: true\n  sync_to:\n    connection: local\n");
+                   "system:\n  connection: local\n  sync_to:\n    connection: local\n");
     text = Replace(text, "  path: stories\n", "  path: stories\n  docs:\n    enabled: true\n");
     text = Replace(text, "          path: input.csv\n", "          path: input.csv\n          query: amount > 0\n");
     auto errors = LoadErrors(directory.Write("odibi.yaml", text));
@@ -509,17 +510,90 @@ TEST(Validation, ProjectLevelFeaturesNotBuiltYetNameTheirKeys) {
     for (const std::string key : {"not supported yet: alerts",
                                   "not supported yet: lineage",
                                   "not supported yet: semantic",
-                                  "not supported yet: system.optimize_catalog",
                                   "not supported yet: system.sync_to",
                                   "not supported yet: story.docs",
                                   "not supported yet: read.query on format: csv"}) {
         EXPECT_NE(rendered.find(key), std::string::npos) << key << "\n" << rendered;
     }
-    EXPECT_EQ(errors.size(), 7u) << rendered;
+    EXPECT_EQ(errors.size(), 6u) << rendered;
     // Reported in file order.
     for (size_t index = 1; index < errors.size(); ++index) {
         EXPECT_LE(errors[index - 1].location.line, errors[index].location.line) << rendered;
     }
+}
+
+TEST(Validation, CatalogRetentionAndOptimizeAreRead) {
+    TempDirectory directory;
+    std::string defaults = Replace(MinimalProject(),
+                                   "system:\n  connection: local\n",
+                                   "system:\n  connection: local\n  retention_days: {failures: 30}\n"
+                                   "  optimize_catalog: true\n");
+    const SystemConfig& system = LoadProject(directory.Write("odibi.yaml", defaults)).project.system;
+    ASSERT_TRUE(system.retention_days.has_value());
+    EXPECT_EQ(system.retention_days->failures, 30);
+    // Keys left out keep Odibi's defaults; odibi's own `runs` has none (runs are kept).
+    EXPECT_EQ(system.retention_days->observability_errors, 90);
+    EXPECT_EQ(system.retention_days->daily_stats, 365);
+    EXPECT_FALSE(system.retention_days->runs.has_value());
+    EXPECT_TRUE(system.optimize_catalog);
+
+    std::string every_key = Replace(MinimalProject(),
+                                    "system:\n  connection: local\n",
+                                    "system:\n  connection: local\n  retention_days:\n    runs: 7\n    failures: 8\n"
+                                    "    observability_errors: 9\n    daily_stats: 10\n");
+    const SystemConfig& full = LoadProject(directory.Write("odibi.yaml", every_key)).project.system;
+    ASSERT_TRUE(full.retention_days.has_value());
+    EXPECT_EQ(full.retention_days->runs, 7);
+    EXPECT_EQ(full.retention_days->failures, 8);
+    EXPECT_EQ(full.retention_days->observability_errors, 9);
+    EXPECT_EQ(full.retention_days->daily_stats, 10);
+    EXPECT_FALSE(full.optimize_catalog);
+
+    // Not written (or null): every row of history is kept.
+    const SystemConfig& unset = LoadProject(directory.Write("odibi.yaml", MinimalProject())).project.system;
+    EXPECT_FALSE(unset.retention_days.has_value());
+    EXPECT_FALSE(unset.optimize_catalog);
+    std::string null_block =
+        Replace(MinimalProject(), "system:\n  connection: local\n", "system:\n  connection: local\n  retention_days:\n");
+    EXPECT_FALSE(LoadProject(directory.Write("odibi.yaml", null_block)).project.system.retention_days.has_value());
+}
+
+TEST(Validation, CatalogRetentionKeysAndDaysAreChecked) {
+    TempDirectory directory;
+    std::string text = Replace(MinimalProject(),
+                               "system:\n  connection: local\n",
+                               "system:\n  connection: local\n  retention_days:\n    failure: 30\n    runs: 0\n"
+                               "    observability_errors: soon\n    daily_stats:\n  optimize_catalog: maybe\n");
+    auto errors = LoadErrors(directory.Write("odibi.yaml", text));
+    std::string rendered = RenderAll(errors);
+    ASSERT_EQ(errors.size(), 5u) << rendered;
+
+    auto unknown = WithCode(errors, ErrorCode::UNKNOWN_KEY);
+    ASSERT_EQ(unknown.size(), 1u) << rendered;
+    EXPECT_THAT(unknown[0].message, ::testing::HasSubstr("Did you mean \"failures\"?"));
+    EXPECT_EQ(unknown[0].location.path, "system.retention_days.failure");
+    EXPECT_EQ(unknown[0].location.line, PositionOf(text, "failure:").first);
+
+    auto invalid = WithCode(errors, ErrorCode::INVALID_VALUE);
+    ASSERT_EQ(invalid.size(), 2u) << rendered;
+    EXPECT_EQ(invalid[0].location.path, "system.retention_days.runs");
+    EXPECT_THAT(invalid[0].message, ::testing::HasSubstr("between 1 and 36500, found 0"));
+    EXPECT_EQ(invalid[1].location.path, "system.retention_days.daily_stats");
+    EXPECT_THAT(invalid[1].message, ::testing::HasSubstr("is null"));
+
+    auto types = WithCode(errors, ErrorCode::INVALID_TYPE);
+    ASSERT_EQ(types.size(), 2u) << rendered;
+    EXPECT_EQ(types[0].location.path, "system.retention_days.observability_errors");
+    EXPECT_EQ(types[1].location.path, "system.optimize_catalog");
+
+    // A bare number is not Odibi's shape: the fix shows the mapping.
+    std::string scalar = Replace(
+        MinimalProject(), "system:\n  connection: local\n", "system:\n  connection: local\n  retention_days: 30\n");
+    auto scalar_errors = LoadErrors(directory.Write("odibi.yaml", scalar));
+    ASSERT_EQ(scalar_errors.size(), 1u) << RenderAll(scalar_errors);
+    EXPECT_EQ(scalar_errors[0].code, ErrorCode::INVALID_VALUE);
+    EXPECT_EQ(scalar_errors[0].location.path, "system.retention_days");
+    EXPECT_THAT(RenderAll(scalar_errors), ::testing::HasSubstr("retention_days: {runs: 90, failures: 90"));
 }
 
 TEST(Validation, CollectingLoadReturnsErrorsWithThePartialProject) {

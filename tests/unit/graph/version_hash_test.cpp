@@ -6,6 +6,7 @@
 #include "project_builder.hpp"
 #include <gtest/gtest.h>
 
+#include "odibi/common/log.hpp"
 #include "odibi/graph/plan.hpp"
 
 namespace odibi::graph {
@@ -129,6 +130,60 @@ TEST(VersionHash, UpstreamChangeCascadesThroughSamePipelineInputs) {
         return BuildPlan(project, Selection{}, KnownTransformers());
     };
     EXPECT_NE(HashOf(build("a.csv"), "consumer"), HashOf(build("b.csv"), "consumer"));
+}
+
+TEST(VersionHash, TransformerOrPatternParamsChangeTheHash) {
+    auto build = [](const std::string& keys) {
+        config::Json params = config::Json::object();
+        params["natural_key"] = keys;
+        auto project =
+            ProjectBuilder().Pipeline("p", {NodeBuilder("n").Read("a.csv").Transformer("aggregate", params)}).Build();
+        return BuildPlan(project, Selection{}, KnownTransformers());
+    };
+    EXPECT_EQ(HashOf(build("id"), "n"), HashOf(build("id"), "n"));
+    EXPECT_NE(HashOf(build("id"), "n"), HashOf(build("code"), "n"));
+}
+
+TEST(VersionHash, IncrementalSettingsAreHashedByMeaning) {
+    auto build = [](const std::string& lag, int64_t lag_seconds, config::IncrementalMode mode) {
+        config::NodeConfig node = NodeBuilder("n").Read("a.csv");
+        config::IncrementalConfig incremental;
+        incremental.mode = mode;
+        incremental.column = "updated_at";
+        incremental.watermark_lag = lag;
+        incremental.watermark_lag_seconds = lag_seconds;
+        node.read->incremental = incremental;
+        return BuildPlan(ProjectBuilder().Pipeline("p", {node}).Build(), Selection{}, KnownTransformers());
+    };
+    std::string hour = HashOf(build("1h", 3600, config::IncrementalMode::STATEFUL), "n");
+    EXPECT_EQ(hour, HashOf(build("60m", 3600, config::IncrementalMode::STATEFUL), "n"));
+    EXPECT_NE(hour, HashOf(build("2h", 7200, config::IncrementalMode::STATEFUL), "n"));
+    EXPECT_NE(hour, HashOf(build("1h", 3600, config::IncrementalMode::ROLLING_WINDOW), "n"));
+    EXPECT_NE(hour,
+              HashOf(BuildPlan(ProjectBuilder().Pipeline("p", {NodeBuilder("n").Read("a.csv")}).Build(),
+                               Selection{},
+                               KnownTransformers()),
+                     "n"));
+}
+
+TEST(VersionHash, ConnectionSettingsAreHashedWithoutTheirSecrets) {
+    SecretRegistry::Register("s3cr3t-password");
+    auto build = [](const std::string& base_path, const std::string& password) {
+        config::ProjectConfig project =
+            *ProjectBuilder().Pipeline("p", {NodeBuilder("n").Read("a.csv").Write("out")}).Build();
+        config::ConnectionConfig connection;
+        connection.name = "local";
+        connection.fields = config::Json::object();
+        connection.fields["type"] = "local";
+        connection.fields["base_path"] = base_path;
+        connection.fields["password"] = password;
+        project.connections["local"] = connection;
+        return BuildPlan(std::make_shared<const config::ProjectConfig>(project), Selection{}, KnownTransformers());
+    };
+    Plan plan = build("./data", "s3cr3t-password");
+    EXPECT_NE(HashOf(plan, "n"), HashOf(build("./elsewhere", "s3cr3t-password"), "n"));
+    EXPECT_EQ(plan.pipelines[0].GetNode("n").config_snapshot.dump().find("s3cr3t-password"), std::string::npos);
+    EXPECT_NE(plan.pipelines[0].GetNode("n").config_snapshot.dump().find("./data"), std::string::npos);
 }
 
 } // namespace

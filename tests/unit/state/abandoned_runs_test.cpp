@@ -1,4 +1,5 @@
 // MarkAbandonedRuns: RUNNING runs whose process is gone become ABANDONED; live ones are left alone.
+#include "catalog_backends.hpp"
 #include "catalog_test_support.hpp"
 #include "process_liveness.hpp"
 #include <gtest/gtest.h>
@@ -9,8 +10,6 @@
 
 namespace odibi::state {
 namespace {
-
-using testing::ScratchDirectory;
 
 // A pid that belonged to a process which has exited and been reaped.
 int64_t PidOfExitedChild() {
@@ -41,9 +40,11 @@ TEST(ProcessLivenessTest, ExitedChildIsGoneAndThisProcessIsNot) {
     EXPECT_FALSE(IsProcessGone(-1));
 }
 
-TEST(AbandonedRunsTest, MarksOnlyRunsOfGoneProcessesOnThisHost) {
-    ScratchDirectory scratch;
-    auto catalog = OpenSqliteCatalog(scratch.File("catalog.db"));
+class AbandonedRunsTest : public ::testing::TestWithParam<testing::Backend> {};
+
+TEST_P(AbandonedRunsTest, MarksOnlyRunsOfGoneProcessesOnThisHost) {
+    auto backend = testing::MakeBackend(GetParam());
+    auto catalog = backend->Open();
     int64_t gone_pid = PidOfExitedChild();
 
     catalog->BeginPipelineRun(RunningRun("gone", "host-a", gone_pid));
@@ -84,6 +85,11 @@ TEST(AbandonedRunsTest, MarksOnlyRunsOfGoneProcessesOnThisHost) {
     // Nothing left to mark: a second call finds no gone owner.
     EXPECT_TRUE(catalog->MarkAbandonedRuns("host-a").empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends,
+                         AbandonedRunsTest,
+                         ::testing::Values(testing::Backend::SQLITE, testing::Backend::POSTGRES),
+                         testing::BackendName);
 
 } // namespace
 } // namespace odibi::state

@@ -1,7 +1,10 @@
-// Many writers on one catalog: threads sharing one Catalog, and processes each opening the same file.
+// Many writers on one catalog: threads sharing one Catalog, processes each opening the same file, and
+// processes advancing high-water marks on each backend (SQLite and PostgreSQL).
 #include <cstdio>
 #include <thread>
 
+#include "catalog_backends.hpp"
+#include "catalog_migrations.hpp"
 #include "catalog_test_support.hpp"
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -18,15 +21,15 @@ using testing::ScratchDirectory;
 constexpr int WORKERS = 4;
 constexpr int WRITES_PER_WORKER = 50;
 
-// Runs `work(index)` in WORKERS forked processes that all start at once (they wait until the parent
+// Runs `work(index)` in `processes` forked processes that all start at once (they wait until the parent
 // closes a pipe), and returns how many of them failed. The parent opens no catalog before forking.
-template <typename Work> int RunInProcesses(Work work) {
+template <typename Work> int RunInProcesses(Work work, int processes = WORKERS) {
     int start_pipe[2];
     if (::pipe(start_pipe) != 0) {
-        return WORKERS;
+        return processes;
     }
     std::vector<pid_t> children;
-    for (int index = 0; index < WORKERS; ++index) {
+    for (int index = 0; index < processes; ++index) {
         pid_t child = ::fork();
         if (child == 0) {
             ::close(start_pipe[1]);
@@ -138,7 +141,7 @@ TEST(CatalogConcurrencyTest, ProcessesOpenAndWriteTheSameFile) {
     EXPECT_GE(shared["worker"].get<int>(), 0);
     EXPECT_LT(shared["worker"].get<int>(), WORKERS);
     RawCatalog raw(path);
-    EXPECT_EQ(raw.Int("SELECT count(*) FROM meta_schema_version"), 1);
+    EXPECT_EQ(raw.Int("SELECT count(*) FROM meta_schema_version"), static_cast<int64_t>(CatalogMigrations().size()));
 }
 
 TEST(CatalogConcurrencyTest, ProcessesRecordingOneTableGetDistinctSchemaVersions) {
@@ -166,6 +169,55 @@ TEST(CatalogConcurrencyTest, ProcessesRecordingOneTableGetDistinctSchemaVersions
     EXPECT_EQ(raw.Int("SELECT max(schema_version) FROM meta_schemas"), rows);
     EXPECT_EQ(raw.Int("SELECT count(DISTINCT schema_version) FROM meta_schemas"), rows);
 }
+
+// Eight processes advance high-water marks at once, on each backend: every process its own key, and all
+// of them one shared key with max semantics. No advance may fail, none may be lost (each process reads
+// its own value back from every advance), the shared key never goes back, and it ends at the largest
+// value any process wrote.
+class HighWaterMarkConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {};
+
+TEST_P(HighWaterMarkConcurrencyTest, EightProcessesAdvanceWithoutLosingAnUpdate) {
+    constexpr int PROCESSES = 8;
+    constexpr int UPDATES = 200;
+    auto backend = testing::MakeBackend(GetParam());
+    // The store is created by the processes themselves: they also race to create and migrate it.
+    int failures = RunInProcesses(
+        [&](int worker) {
+            auto catalog = backend->Open();
+            std::string own_key = "orders_" + std::to_string(worker) + "_hwm";
+            int64_t last_shared = 0;
+            for (int update = 1; update <= UPDATES; ++update) {
+                auto own = catalog->AdvanceState(StateEntry{own_key, std::to_string(update), "", ""});
+                if (own.value != std::to_string(update)) {
+                    throw std::runtime_error(own_key + " lost update " + std::to_string(update) + ": holds " +
+                                             own.value);
+                }
+                // Interleaved values: process w writes update * PROCESSES + w.
+                int64_t value = static_cast<int64_t>(update) * PROCESSES + worker;
+                auto shared = catalog->AdvanceState(StateEntry{"shared_hwm", std::to_string(value), "", ""});
+                int64_t stored = std::stoll(shared.value);
+                if (stored < value || stored < last_shared) {
+                    throw std::runtime_error("shared_hwm went back: " + shared.value + " after writing " +
+                                             std::to_string(value));
+                }
+                last_shared = stored;
+            }
+        },
+        PROCESSES);
+    EXPECT_EQ(failures, 0);
+
+    auto catalog = backend->Open();
+    EXPECT_EQ(catalog->ListState().size(), static_cast<size_t>(PROCESSES + 1));
+    for (int worker = 0; worker < PROCESSES; ++worker) {
+        EXPECT_EQ(catalog->GetState("orders_" + std::to_string(worker) + "_hwm").value, std::to_string(UPDATES));
+    }
+    EXPECT_EQ(catalog->GetState("shared_hwm").value, std::to_string(UPDATES * PROCESSES + PROCESSES - 1));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends,
+                         HighWaterMarkConcurrencyTest,
+                         ::testing::Values(testing::Backend::SQLITE, testing::Backend::POSTGRES),
+                         testing::BackendName);
 
 } // namespace
 } // namespace odibi::state

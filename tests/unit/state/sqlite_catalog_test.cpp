@@ -1,7 +1,8 @@
-// Round trips and queries of every catalog record type on the SQLite backend.
+// Round trips and queries of every catalog record type, on each backend (SQLite and PostgreSQL).
 #include <chrono>
 #include <memory>
 
+#include "catalog_backends.hpp"
 #include "catalog_test_support.hpp"
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -14,10 +15,11 @@
 namespace odibi::state {
 namespace {
 
+using testing::Backend;
+using testing::BackendName;
+using testing::CatalogBackend;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::RawCatalog;
-using testing::ScratchDirectory;
 
 std::string HoursAgo(int hours) {
     return FormatIsoUtc(Now() - std::chrono::hours(hours));
@@ -54,22 +56,26 @@ std::vector<std::string> RunIds(const std::vector<PipelineRunRecord>& runs) {
     return ids;
 }
 
-class SqliteCatalogTest : public ::testing::Test {
+// Each test runs once per backend, on a fresh store: a new SQLite file, or a new PostgreSQL schema.
+class CatalogTest : public ::testing::TestWithParam<Backend> {
 protected:
-    SqliteCatalogTest() : path_(scratch_.File("system/catalog.db")), catalog_(OpenSqliteCatalog(path_)) {}
+    CatalogTest() : backend_(testing::MakeBackend(GetParam())), catalog_(backend_->Open()) {}
 
-    ScratchDirectory scratch_;
-    std::string path_;
+    /// SQL on the store through a second connection, for checks the Catalog interface does not expose.
+    CatalogBackend& Raw() { return *backend_; }
+
+    std::unique_ptr<CatalogBackend> backend_;
     std::unique_ptr<Catalog> catalog_;
 };
 
-TEST_F(SqliteCatalogTest, CreatesParentDirectoriesAndUsesWal) {
-    EXPECT_TRUE(std::filesystem::exists(path_));
-    RawCatalog raw(path_);
-    EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
+TEST(SqliteCatalogTest, CreatesParentDirectoriesAndUsesWal) {
+    testing::SqliteBackend backend;
+    auto catalog = backend.Open();
+    EXPECT_TRUE(std::filesystem::exists(backend.Path()));
+    EXPECT_EQ(backend.Text("PRAGMA journal_mode"), "wal");
 }
 
-TEST_F(SqliteCatalogTest, PipelineRunRoundTripsEveryField) {
+TEST_P(CatalogTest, PipelineRunRoundTripsEveryField) {
     PipelineRunRecord run = MakeRun("run-1", "bronze", "2026-11-22T10:04:05.123Z");
     run.owner = "data-team";
     run.layer = "bronze";
@@ -113,7 +119,7 @@ TEST_F(SqliteCatalogTest, PipelineRunRoundTripsEveryField) {
     EXPECT_EQ(stored->story_path, "stories/bronze/run-1.json");
 }
 
-TEST_F(SqliteCatalogTest, BeginDefaultsToRunningWithHeartbeatAtStart) {
+TEST_P(CatalogTest, BeginDefaultsToRunningWithHeartbeatAtStart) {
     catalog_->BeginPipelineRun(MakeRun("run-1", "bronze", "2026-11-22T10:00:00.000Z"));
 
     auto stored = catalog_->TryGetLastRun("bronze", std::nullopt);
@@ -121,11 +127,11 @@ TEST_F(SqliteCatalogTest, BeginDefaultsToRunningWithHeartbeatAtStart) {
     EXPECT_EQ(stored->status, "RUNNING");
     EXPECT_EQ(stored->heartbeat_at, "2026-11-22T10:00:00.000Z");
     EXPECT_EQ(stored->run_end_at, "");
-    RawCatalog raw(path_);
+    auto& raw = Raw();
     EXPECT_EQ(raw.Int("SELECT count(*) FROM meta_pipeline_runs WHERE run_end_at IS NULL AND created_at <> ''"), 1);
 }
 
-TEST_F(SqliteCatalogTest, FinishKeepsWhatOnlyTheStartKnew) {
+TEST_P(CatalogTest, FinishKeepsWhatOnlyTheStartKnew) {
     PipelineRunRecord begin = MakeRun("run-1", "bronze", "2026-11-22T10:00:00.000Z");
     begin.owner = "data-team";
     begin.environment = "prod";
@@ -159,7 +165,7 @@ TEST_F(SqliteCatalogTest, FinishKeepsWhatOnlyTheStartKnew) {
     EXPECT_EQ(catalog_->ListPipelineRuns(RunQuery{}).size(), 1U);
 }
 
-TEST_F(SqliteCatalogTest, FinishWithoutBeginStillRecordsTheRun) {
+TEST_P(CatalogTest, FinishWithoutBeginStillRecordsTheRun) {
     PipelineRunRecord finish;
     finish.run_id = "run-9";
     finish.pipeline_name = "silver";
@@ -173,7 +179,7 @@ TEST_F(SqliteCatalogTest, FinishWithoutBeginStillRecordsTheRun) {
     EXPECT_EQ(stored->run_start_at, stored->run_end_at);
 }
 
-TEST_F(SqliteCatalogTest, ErrorSummaryIsRedactedAndCutTo500Characters) {
+TEST_P(CatalogTest, ErrorSummaryIsRedactedAndCutTo500Characters) {
     SecretRegistry::Register("pipeline-run-summary-password");
     PipelineRunRecord run = MakeRun("run-1", "bronze", "2026-11-22T10:00:00.000Z");
     run.status = "FAILED";
@@ -186,7 +192,7 @@ TEST_F(SqliteCatalogTest, ErrorSummaryIsRedactedAndCutTo500Characters) {
     EXPECT_THAT(stored->error_summary, ::testing::StartsWith("login with *** failed: xxx"));
 }
 
-TEST_F(SqliteCatalogTest, MissingRequiredFieldIsAnInternalError) {
+TEST_P(CatalogTest, MissingRequiredFieldIsAnInternalError) {
     PipelineRunRecord run;
     run.pipeline_name = "bronze";
     try {
@@ -201,7 +207,7 @@ TEST_F(SqliteCatalogTest, MissingRequiredFieldIsAnInternalError) {
     EXPECT_THROW(catalog_->RecordNodeRun(node_run), Error);
 }
 
-TEST_F(SqliteCatalogTest, NodeRunIsWrittenToMetaRunsAndMetaNodeRuns) {
+TEST_P(CatalogTest, NodeRunIsWrittenToMetaRunsAndMetaNodeRuns) {
     NodeRunRecord node_run = MakeNodeRun("run-1", "orders", "2026-11-22T10:00:00.000Z");
     node_run.status = "success";
     node_run.run_end_at = "2026-11-22T10:00:02.500Z";
@@ -226,7 +232,7 @@ TEST_F(SqliteCatalogTest, NodeRunIsWrittenToMetaRunsAndMetaNodeRuns) {
     EXPECT_EQ(stored.metrics, node_run.metrics);
     EXPECT_EQ(stored.environment, "dev");
 
-    RawCatalog raw(path_);
+    auto& raw = Raw();
     EXPECT_EQ(raw.Text("SELECT run_id || '|' || project || '|' || pipeline_name || '|' || node_name || '|' || status "
                        "|| '|' || rows_processed || '|' || duration_ms || '|' || environment || '|' || timestamp || "
                        "'|' || date FROM meta_runs"),
@@ -235,11 +241,11 @@ TEST_F(SqliteCatalogTest, NodeRunIsWrittenToMetaRunsAndMetaNodeRuns) {
     EXPECT_EQ(raw.Int("SELECT length(node_id) FROM meta_node_runs"), 36);
 }
 
-TEST_F(SqliteCatalogTest, RecordingANodeAgainReplacesItsRows) {
+TEST_P(CatalogTest, RecordingANodeAgainReplacesItsRows) {
     NodeRunRecord node_run = MakeNodeRun("run-1", "orders", HoursAgo(1));
     node_run.status = "FAILED";
     catalog_->RecordNodeRun(node_run);
-    RawCatalog raw(path_);
+    auto& raw = Raw();
     std::string node_id = raw.Text("SELECT node_id FROM meta_node_runs");
 
     node_run.status = "SUCCESS";
@@ -253,7 +259,7 @@ TEST_F(SqliteCatalogTest, RecordingANodeAgainReplacesItsRows) {
     EXPECT_EQ(catalog_->ListNodeRunsOfRun("run-1").front().rows_processed, 10);
 }
 
-TEST_F(SqliteCatalogTest, SkippedNodeWithoutTimesIsDatedWhenRecorded) {
+TEST_P(CatalogTest, SkippedNodeWithoutTimesIsDatedWhenRecorded) {
     NodeRunRecord node_run;
     node_run.run_id = "run-1";
     node_run.pipeline_name = "bronze";
@@ -269,7 +275,7 @@ TEST_F(SqliteCatalogTest, SkippedNodeWithoutTimesIsDatedWhenRecorded) {
     EXPECT_EQ(node_runs.front().run_end_at, "");
 }
 
-TEST_F(SqliteCatalogTest, NodeRunsOfARunComeInStartOrder) {
+TEST_P(CatalogTest, NodeRunsOfARunComeInStartOrder) {
     catalog_->RecordNodeRun(MakeNodeRun("run-1", "c", "2026-11-22T10:00:03.000Z"));
     catalog_->RecordNodeRun(MakeNodeRun("run-1", "a", "2026-11-22T10:00:01.000Z"));
     catalog_->RecordNodeRun(MakeNodeRun("run-1", "b", "2026-11-22T10:00:02.000Z"));
@@ -283,7 +289,7 @@ TEST_F(SqliteCatalogTest, NodeRunsOfARunComeInStartOrder) {
     EXPECT_TRUE(catalog_->ListNodeRunsOfRun("run-3").empty());
 }
 
-TEST_F(SqliteCatalogTest, FailureRoundTripsWithGeneratedIdAndTimestamp) {
+TEST_P(CatalogTest, FailureRoundTripsWithGeneratedIdAndTimestamp) {
     FailureRecord failure;
     failure.run_id = "run-1";
     failure.project = "sales";
@@ -310,11 +316,11 @@ TEST_F(SqliteCatalogTest, FailureRoundTripsWithGeneratedIdAndTimestamp) {
     EXPECT_EQ(stored.stack_trace, failure.stack_trace);
     EXPECT_EQ(stored.environment, "dev");
     EXPECT_EQ(stored.timestamp.size(), std::string("2026-11-22T10:04:05.123Z").size());
-    RawCatalog raw(path_);
+    auto& raw = Raw();
     EXPECT_EQ(raw.Text("SELECT date FROM meta_failures"), stored.timestamp.substr(0, 10));
 }
 
-TEST_F(SqliteCatalogTest, FailureTextIsRedactedAndCut) {
+TEST_P(CatalogTest, FailureTextIsRedactedAndCut) {
     SecretRegistry::Register("failure-text-sas-token");
     FailureRecord failure;
     failure.failure_id = "failure-1";
@@ -333,13 +339,13 @@ TEST_F(SqliteCatalogTest, FailureTextIsRedactedAndCut) {
     EXPECT_EQ(failures.front().stack_trace.size(), STACK_TRACE_MAX_CHARACTERS);
     EXPECT_THAT(failures.front().error_message, ::testing::StartsWith("GET https://x/blob?sig=*** mmm"));
     EXPECT_THAT(failures.front().stack_trace, ::testing::StartsWith("*** sss"));
-    RawCatalog raw(path_);
+    auto& raw = Raw();
     EXPECT_EQ(raw.Int("SELECT count(*) FROM meta_failures WHERE error_message LIKE '%failure-text-sas%' OR "
                       "stack_trace LIKE '%failure-text-sas%'"),
               0);
 }
 
-TEST_F(SqliteCatalogTest, OutputUpsertAndLookup) {
+TEST_P(CatalogTest, OutputUpsertAndLookup) {
     EXPECT_FALSE(catalog_->TryGetOutput("bronze", "orders").has_value());
 
     OutputRecord output;
@@ -378,7 +384,7 @@ TEST_F(SqliteCatalogTest, OutputUpsertAndLookup) {
     EXPECT_FALSE(catalog_->TryGetOutput("silver", "orders").has_value());
 }
 
-TEST_F(SqliteCatalogTest, TableUpsertReplacesByProjectAndName) {
+TEST_P(CatalogTest, TableUpsertReplacesByProjectAndName) {
     TableRecord table;
     table.project = "sales";
     table.table_name = "dim_customer";
@@ -392,7 +398,7 @@ TEST_F(SqliteCatalogTest, TableUpsertReplacesByProjectAndName) {
     table.project = "finance";
     catalog_->UpsertTable(table);
 
-    RawCatalog raw(path_);
+    auto& raw = Raw();
     EXPECT_EQ(raw.Int("SELECT count(*) FROM meta_tables"), 2);
     EXPECT_EQ(raw.Text("SELECT path || '|' || format || '|' || pattern_type || '|' || schema_hash FROM meta_tables "
                        "WHERE project = 'sales' AND table_name = 'dim_customer'"),
@@ -400,7 +406,7 @@ TEST_F(SqliteCatalogTest, TableUpsertReplacesByProjectAndName) {
     EXPECT_EQ(raw.Int("SELECT count(*) FROM meta_tables WHERE updated_at LIKE '____-__-__T__:__:__.___Z'"), 2);
 }
 
-TEST_F(SqliteCatalogTest, StateSetGetDeleteList) {
+TEST_P(CatalogTest, StateSetGetDeleteList) {
     EXPECT_FALSE(catalog_->TryGetState("orders_hwm").has_value());
     try {
         (void)catalog_->GetState("orders_hwm");
@@ -433,7 +439,7 @@ TEST_F(SqliteCatalogTest, StateSetGetDeleteList) {
     EXPECT_EQ(catalog_->ListState().size(), 1U);
 }
 
-class RunHistoryTest : public SqliteCatalogTest {
+class RunHistoryTest : public CatalogTest {
 protected:
     RunHistoryTest() {
         // Newest first: r5 (bronze, 1 h ago) ... r1 (bronze, 30 days ago).
@@ -463,11 +469,11 @@ protected:
     }
 };
 
-TEST_F(RunHistoryTest, ListsNewestFirstWithDefaultLimit) {
+TEST_P(RunHistoryTest, ListsNewestFirstWithDefaultLimit) {
     EXPECT_THAT(RunIds(catalog_->ListPipelineRuns(RunQuery{})), ElementsAre("r5", "r4", "r3", "r2", "r1"));
 }
 
-TEST_F(RunHistoryTest, FiltersByPipeline) {
+TEST_P(RunHistoryTest, FiltersByPipeline) {
     RunQuery query;
     query.pipeline = "bronze";
     EXPECT_THAT(RunIds(catalog_->ListPipelineRuns(query)), ElementsAre("r5", "r4", "r2", "r1"));
@@ -475,7 +481,7 @@ TEST_F(RunHistoryTest, FiltersByPipeline) {
     EXPECT_TRUE(catalog_->ListPipelineRuns(query).empty());
 }
 
-TEST_F(RunHistoryTest, FiltersByStatusInAnyCase) {
+TEST_P(RunHistoryTest, FiltersByStatusInAnyCase) {
     RunQuery query;
     query.status = "failed";
     EXPECT_THAT(RunIds(catalog_->ListPipelineRuns(query)), ElementsAre("r5", "r2"));
@@ -483,7 +489,7 @@ TEST_F(RunHistoryTest, FiltersByStatusInAnyCase) {
     EXPECT_TRUE(catalog_->ListPipelineRuns(query).empty());
 }
 
-TEST_F(RunHistoryTest, FiltersByDays) {
+TEST_P(RunHistoryTest, FiltersByDays) {
     RunQuery query;
     query.days = 7;
     EXPECT_THAT(RunIds(catalog_->ListPipelineRuns(query)), ElementsAre("r5", "r4", "r3", "r2"));
@@ -493,7 +499,7 @@ TEST_F(RunHistoryTest, FiltersByDays) {
     EXPECT_EQ(catalog_->ListPipelineRuns(query).size(), 5U);
 }
 
-TEST_F(RunHistoryTest, AppliesTheLimitAfterOrdering) {
+TEST_P(RunHistoryTest, AppliesTheLimitAfterOrdering) {
     RunQuery query;
     query.limit = 2;
     EXPECT_THAT(RunIds(catalog_->ListPipelineRuns(query)), ElementsAre("r5", "r4"));
@@ -501,13 +507,13 @@ TEST_F(RunHistoryTest, AppliesTheLimitAfterOrdering) {
     EXPECT_EQ(catalog_->ListPipelineRuns(query).size(), 5U);
 }
 
-TEST_F(RunHistoryTest, FiltersPipelineRunsByNode) {
+TEST_P(RunHistoryTest, FiltersPipelineRunsByNode) {
     RunQuery query;
     query.node = "special";
     EXPECT_THAT(RunIds(catalog_->ListPipelineRuns(query)), ElementsAre("r4"));
 }
 
-TEST_F(RunHistoryTest, CombinesFilters) {
+TEST_P(RunHistoryTest, CombinesFilters) {
     RunQuery query;
     query.pipeline = "bronze";
     query.status = "SUCCESS";
@@ -516,7 +522,7 @@ TEST_F(RunHistoryTest, CombinesFilters) {
     EXPECT_THAT(RunIds(catalog_->ListPipelineRuns(query)), ElementsAre("r4"));
 }
 
-TEST_F(RunHistoryTest, LastRunWithAndWithoutStatus) {
+TEST_P(RunHistoryTest, LastRunWithAndWithoutStatus) {
     auto last = catalog_->TryGetLastRun("bronze", std::nullopt);
     ASSERT_TRUE(last.has_value());
     EXPECT_EQ(last->run_id, "r5");
@@ -528,7 +534,7 @@ TEST_F(RunHistoryTest, LastRunWithAndWithoutStatus) {
     EXPECT_FALSE(catalog_->TryGetLastRun("gold", std::nullopt).has_value());
 }
 
-TEST_F(RunHistoryTest, ListsNodeRunsWithFilters) {
+TEST_P(RunHistoryTest, ListsNodeRunsWithFilters) {
     RunQuery query;
     query.pipeline = "bronze";
     query.node = "orders";
@@ -545,7 +551,7 @@ TEST_F(RunHistoryTest, ListsNodeRunsWithFilters) {
     EXPECT_EQ(node_runs[0].run_id, "r5");
 }
 
-TEST_F(RunHistoryTest, ListsFailuresWithFilters) {
+TEST_P(RunHistoryTest, ListsFailuresWithFilters) {
     RunQuery query;
     query.days = 7;
     auto failures = catalog_->ListFailures(query);
@@ -562,7 +568,7 @@ TEST_F(RunHistoryTest, ListsFailuresWithFilters) {
     EXPECT_EQ(failures.front().run_id, "r4");
 }
 
-TEST_F(SqliteCatalogTest, HeartbeatMovesOnlyRunningRuns) {
+TEST_P(CatalogTest, HeartbeatMovesOnlyRunningRuns) {
     catalog_->BeginPipelineRun(MakeRun("running", "bronze", "2020-01-01T10:00:00.000Z"));
     PipelineRunRecord finished = MakeRun("finished", "silver", "2020-01-01T10:00:00.000Z");
     finished.status = "SUCCESS";
@@ -578,7 +584,7 @@ TEST_F(SqliteCatalogTest, HeartbeatMovesOnlyRunningRuns) {
     EXPECT_GT(catalog_->TryGetLastRun("bronze", std::nullopt)->heartbeat_at, "2020-01-01T10:00:30.000Z");
 }
 
-TEST_F(SqliteCatalogTest, SchemaVersionsAndDiffs) {
+TEST_P(CatalogTest, SchemaVersionsAndDiffs) {
     SchemaRecord first;
     first.table_path = "silver/customers";
     first.schema_hash = "hash-1";
@@ -624,7 +630,7 @@ TEST_F(SqliteCatalogTest, SchemaVersionsAndDiffs) {
     other_table.table_path = "silver/orders";
     EXPECT_EQ(catalog_->RecordSchema(other_table).schema_version, 1);
 
-    RawCatalog raw(path_);
+    auto& raw = Raw();
     EXPECT_EQ(raw.Int("SELECT count(*) FROM meta_schemas"), 4);
     EXPECT_EQ(raw.Text("SELECT columns_added || columns_removed || columns_type_changed FROM meta_schemas WHERE "
                        "table_path = 'silver/customers' AND schema_version = 2"),
@@ -634,7 +640,7 @@ TEST_F(SqliteCatalogTest, SchemaVersionsAndDiffs) {
               second.columns);
 }
 
-TEST_F(SqliteCatalogTest, SchemaColumnsMustBeAnObject) {
+TEST_P(CatalogTest, SchemaColumnsMustBeAnObject) {
     SchemaRecord record;
     record.table_path = "silver/customers";
     record.schema_hash = "hash-1";
@@ -646,6 +652,9 @@ TEST_F(SqliteCatalogTest, SchemaColumnsMustBeAnObject) {
         EXPECT_EQ(error.Code(), ErrorCode::INTERNAL);
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, CatalogTest, ::testing::Values(Backend::SQLITE, Backend::POSTGRES), BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, RunHistoryTest, ::testing::Values(Backend::SQLITE, Backend::POSTGRES), BackendName);
 
 TEST(SqliteCatalogInMemoryTest, WorksWithoutAFile) {
     auto catalog = OpenSqliteCatalog(":memory:");

@@ -1,0 +1,46 @@
+// Record helpers shared by the catalog backends: required fields, JSON columns, state value order.
+#include "catalog_records.hpp"
+
+#include <fmt/format.h>
+
+#include "odibi/common/error.hpp"
+
+namespace odibi::state {
+
+void RequireRecordField(const std::string& value, std::string_view field, std::string_view operation) {
+    if (value.empty()) {
+        throw InternalError(fmt::format("catalog {}: {} is empty", operation, field));
+    }
+}
+
+std::string DumpCatalogJson(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json ParseCatalogJson(const std::string& text, nlohmann::json empty) {
+    if (text.empty()) {
+        return empty;
+    }
+    auto parsed = nlohmann::json::parse(text, nullptr, false);
+    return parsed.is_discarded() ? nlohmann::json(text) : parsed;
+}
+
+bool IsLargerStateValue(const std::string& candidate, const std::string& stored) {
+    auto candidate_json = nlohmann::json::parse(candidate, nullptr, false);
+    auto stored_json = nlohmann::json::parse(stored, nullptr, false);
+    if (candidate_json.is_discarded() || stored_json.is_discarded()) {
+        return true;
+    }
+    if (candidate_json.is_number() && stored_json.is_number()) {
+        if (candidate_json.is_number_integer() && stored_json.is_number_integer()) {
+            return candidate_json.get<int64_t>() > stored_json.get<int64_t>();
+        }
+        return candidate_json.get<double>() > stored_json.get<double>();
+    }
+    if (candidate_json.is_string() && stored_json.is_string()) {
+        return candidate_json.get<std::string>() > stored_json.get<std::string>();
+    }
+    return true;
+}
+
+} // namespace odibi::state
