@@ -228,7 +228,8 @@ void AddCatalogCommand(CLI::App& app, CommandAction& action) {
         ->required();
     vacuum->add_flag("--dry-run", vacuum_arguments->dry_run, "Only count the rows that would be deleted");
     vacuum->add_flag("-y,--yes", vacuum_arguments->yes, "Delete without asking");
-    vacuum->callback([vacuum_arguments, &action] { action = [vacuum_arguments] { return Vacuum(*vacuum_arguments); }; });
+    vacuum->callback(
+        [vacuum_arguments, &action] { action = [vacuum_arguments] { return Vacuum(*vacuum_arguments); }; });
 
     auto optimize_arguments = std::make_shared<MaintenanceArguments>();
     auto* optimize = catalog->add_subcommand("optimize", "Compact the catalog and refresh its query statistics");

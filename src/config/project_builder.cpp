@@ -138,12 +138,10 @@ ReadCatalogRetention(SchemaReader& reader, const ConfigValue& value, const std::
     for (const std::string& key : RETENTION_KEYS) {
         const ConfigValue* days = value.Find(key);
         if (days != nullptr && days->IsNull()) {
-            reader.AddError(InvalidValue(fmt::format("system.retention_days.{} is null; it must be a number of days",
-                                                     key),
-                                         map.KeyLocation(key),
-                                         fmt::format("set {} to a whole number of days (1 to {}), or remove it",
-                                                     key,
-                                                     MAXIMUM_RETENTION_DAYS)));
+            reader.AddError(InvalidValue(
+                fmt::format("system.retention_days.{} is null; it must be a number of days", key),
+                map.KeyLocation(key),
+                fmt::format("set {} to a whole number of days (1 to {}), or remove it", key, MAXIMUM_RETENTION_DAYS)));
         }
     }
     auto read = [&](const std::string& key) -> std::optional<int> {

@@ -616,7 +616,7 @@ RunPlan(const graph::Plan& plan, const RunOptions& options, Cancellation& cancel
     }
 
     auto database = engine::OpenDuckDb(SettingsFor(project));
-    ResumeMemory resume_memory(catalog.get());
+    ResumeMemory resume_memory(catalog.get(), project);
     RunResult run;
     run.status = RunStatus::SUCCESS;
     for (const auto& pipeline : plan.pipelines) {

@@ -14,8 +14,14 @@ std::map<std::string, state::NodeRunRecord> ResumeMemory::LatestRuns(const std::
         return found->second;
     }
     std::map<std::string, state::NodeRunRecord> runs;
-    if (catalog_ != nullptr) {
-        for (auto& record : catalog_->ListLatestNodeRuns(pipeline)) {
+    const config::PipelineConfig* config = project_.TryGetPipeline(pipeline);
+    if (catalog_ != nullptr && config != nullptr) {
+        std::vector<std::string> nodes;
+        nodes.reserve(config->nodes.size());
+        for (const auto& node : config->nodes) {
+            nodes.push_back(node.name);
+        }
+        for (auto& record : catalog_->ListLatestNodeRuns(pipeline, nodes)) {
             runs.emplace(record.node_name, std::move(record));
         }
     }

@@ -20,7 +20,8 @@ namespace odibi::execute {
 /// (a node reading `$pipeline.node` of a node that ran must run too). Thread-safe.
 class ResumeMemory {
 public:
-    explicit ResumeMemory(state::Catalog* catalog) : catalog_(catalog) {}
+    ResumeMemory(state::Catalog* catalog, const config::ProjectConfig& project)
+        : catalog_(catalog), project_(project) {}
 
     /// Node name -> its newest executed run; empty without a catalog. Throws what the catalog throws.
     [[nodiscard]] std::map<std::string, state::NodeRunRecord> LatestRuns(const std::string& pipeline);
@@ -29,7 +30,8 @@ public:
 
 private:
     state::Catalog* catalog_;
-    mutable std::mutex mutex_; // guards latest_ and ran_
+    const config::ProjectConfig& project_; ///< names the nodes of each pipeline
+    mutable std::mutex mutex_;             // guards latest_ and ran_
     std::map<std::string, std::map<std::string, state::NodeRunRecord>> latest_;
     std::set<std::string> ran_; ///< "<pipeline>.<node>"
 };

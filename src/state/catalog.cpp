@@ -137,24 +137,6 @@ WriteCommit WriteCommitFromJson(const nlohmann::json& json, const std::string& i
     return commit;
 }
 
-std::vector<NodeRunRecord> Catalog::ListLatestNodeRuns(const std::string& pipeline) {
-    RunQuery query;
-    query.pipeline = pipeline;
-    query.limit = 0;
-    std::map<std::string, NodeRunRecord> latest;
-    for (auto& record : ListNodeRuns(query)) { // newest first
-        if (record.status != "SKIPPED" && !latest.contains(record.node_name)) {
-            latest.emplace(record.node_name, std::move(record));
-        }
-    }
-    std::vector<NodeRunRecord> result;
-    result.reserve(latest.size());
-    for (auto& [name, record] : latest) {
-        result.push_back(std::move(record));
-    }
-    return result;
-}
-
 StateEntry Catalog::GetState(const std::string& key) {
     auto entry = TryGetState(key);
     if (!entry) {

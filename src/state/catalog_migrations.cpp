@@ -180,6 +180,20 @@ std::vector<Migration> BuildMigrations() {
             "CREATE INDEX IF NOT EXISTS idx_meta_observability_errors_run ON meta_observability_errors (run_id)",
         },
     });
+    migrations.push_back(Migration{
+        3,
+        "indexes that keep run-start checks and retention independent of the history's size",
+        {
+            // Finding this host's RUNNING runs, oldest first, at the start of every run: with statistics
+            // (ANALYZE) the planner preferred walking the start-time index over the whole history.
+            "DROP INDEX IF EXISTS idx_meta_pipeline_runs_status_host",
+            "CREATE INDEX IF NOT EXISTS idx_meta_pipeline_runs_status_host_start "
+            "ON meta_pipeline_runs (status, host, run_start_at)",
+            // Retention deletes observability errors older than N days.
+            "CREATE INDEX IF NOT EXISTS idx_meta_observability_errors_timestamp ON meta_observability_errors "
+            "(timestamp)",
+        },
+    });
     return migrations;
 }
 

@@ -303,11 +303,16 @@ std::string NodeRunsOfRunSql() {
     return std::string(SELECT_NODE_RUNS) + " WHERE run_id = ? ORDER BY run_start_at, node_name";
 }
 
-std::string LatestNodeRunsSql() {
-    return std::string(SELECT_NODE_RUNS) +
-           " WHERE pipeline_name = ? AND status <> 'SKIPPED' AND run_start_at = (SELECT max(latest.run_start_at) "
-           "FROM meta_node_runs AS latest WHERE latest.pipeline_name = meta_node_runs.pipeline_name AND "
-           "latest.node_name = meta_node_runs.node_name AND latest.status <> 'SKIPPED') ORDER BY node_name, run_id";
+std::string LatestNodeRunsSql(size_t node_count) {
+    std::vector<std::string> parts;
+    parts.reserve(node_count);
+    for (size_t index = 0; index < node_count; ++index) {
+        parts.push_back(fmt::format("SELECT * FROM ({} WHERE pipeline_name = ? AND node_name = ? AND status <> "
+                                    "'SKIPPED' ORDER BY run_start_at DESC LIMIT 1) AS latest_{}",
+                                    SELECT_NODE_RUNS,
+                                    index));
+    }
+    return Join(parts, " UNION ALL ");
 }
 
 std::string LatestSchemaSql() {
@@ -356,9 +361,8 @@ std::vector<HistoryQuery> HistoryQueries(const HistoryCutoff& cutoff) {
             continue;
         }
         std::string where = fmt::format(" FROM {} WHERE {}", history.table, history.condition);
-        queries.push_back(HistoryQuery{history.table,
-                                       BoundQuery{"SELECT count(*)" + where, {*before}},
-                                       BoundQuery{"DELETE" + where, {*before}}});
+        queries.push_back(HistoryQuery{
+            history.table, BoundQuery{"SELECT count(*)" + where, {*before}}, BoundQuery{"DELETE" + where, {*before}}});
     }
     return queries;
 }

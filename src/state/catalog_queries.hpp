@@ -73,9 +73,12 @@ inline constexpr std::string_view SELECT_WRITE_INTENTS =
 /// idx_meta_pipeline_runs_pipeline_start.
 [[nodiscard]] std::string LastPipelineRunSql(bool with_status);
 [[nodiscard]] std::string NodeRunsOfRunSql();
-/// Each node's newest run that was not SKIPPED (parameter: pipeline_name); served by
-/// idx_meta_node_runs_pipeline_node_start.
-[[nodiscard]] std::string LatestNodeRunsSql();
+/// Node names one LatestNodeRunsSql statement covers (SQLite allows 500 terms in a UNION ALL).
+inline constexpr size_t LATEST_NODE_RUNS_PER_QUERY = 200;
+/// The newest run that was not SKIPPED of each of `node_count` nodes (parameters: pipeline_name, node_name
+/// per node). Each part walks idx_meta_node_runs_pipeline_node_start from the newest row and stops at
+/// the first executed run, so the cost does not grow with the history.
+[[nodiscard]] std::string LatestNodeRunsSql(size_t node_count);
 /// The latest version of one table's schema (parameter: table_path).
 [[nodiscard]] std::string LatestSchemaSql();
 [[nodiscard]] std::string InsertSchemaSql();

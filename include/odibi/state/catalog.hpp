@@ -281,11 +281,11 @@ public:
                                                                          const std::optional<std::string>& status) = 0;
     /// The node runs of one run, in the order they started.
     [[nodiscard]] virtual std::vector<NodeRunRecord> ListNodeRunsOfRun(const std::string& run_id) = 0;
-    /// For each node of `pipeline`, its newest run that executed (SUCCESS or FAILED: SKIPPED rows,
-    /// such as nodes that --resume skipped, are passed over), ordered by node name. What `odibi run
-    /// --resume` compares version hashes with. The default reads the pipeline's whole node history
-    /// through ListNodeRuns; backends override it with one indexed query.
-    [[nodiscard]] virtual std::vector<NodeRunRecord> ListLatestNodeRuns(const std::string& pipeline);
+    /// For each of `nodes` of `pipeline`, its newest run that executed (SUCCESS or FAILED: SKIPPED rows,
+    /// such as nodes that --resume skipped, are passed over); nodes that never ran have no row. What
+    /// `odibi run --resume` compares version hashes with. Indexed: the cost does not grow with the history.
+    [[nodiscard]] virtual std::vector<NodeRunRecord> ListLatestNodeRuns(const std::string& pipeline,
+                                                                        const std::vector<std::string>& nodes) = 0;
 
     /// Marks RUNNING runs whose owner (same host, pid not alive) is gone as ABANDONED; returns them.
     virtual std::vector<PipelineRunRecord> MarkAbandonedRuns(const std::string& host) = 0;

@@ -432,6 +432,23 @@ public:
             NodeRunsOfRunSql(), PostgresParameters().Text(run_id), "list node runs", ReadNodeRunRow<RowReader>);
     }
 
+    std::vector<NodeRunRecord> ListLatestNodeRuns(const std::string& pipeline,
+                                                  const std::vector<std::string>& nodes) override {
+        std::vector<NodeRunRecord> latest;
+        for (size_t first = 0; first < nodes.size(); first += LATEST_NODE_RUNS_PER_QUERY) {
+            size_t count = std::min(LATEST_NODE_RUNS_PER_QUERY, nodes.size() - first);
+            PostgresParameters parameters;
+            for (size_t index = first; index < first + count; ++index) {
+                parameters.Text(pipeline).Text(nodes[index]);
+            }
+            for (auto& record : Query<NodeRunRecord>(
+                     LatestNodeRunsSql(count), parameters, "list the latest node runs", ReadNodeRunRow<RowReader>)) {
+                latest.push_back(std::move(record));
+            }
+        }
+        return latest;
+    }
+
     std::vector<PipelineRunRecord> MarkAbandonedRuns(const std::string& host) override {
         std::string now = FormatIsoUtc(Now());
         int64_t own_pid = CurrentProcessId();

@@ -6,6 +6,7 @@
 
 #include "catalog_migrations.hpp"
 #include "catalog_queries.hpp"
+#include "catalog_records.hpp"
 #include "catalog_text.hpp"
 #include "catalog_time.hpp"
 #include "process_liveness.hpp"
@@ -28,31 +29,6 @@ constexpr std::string_view IN_MEMORY_PATH = ":memory:";
 constexpr std::string_view RUNNING = "RUNNING";
 constexpr std::string_view DEFAULT_OUTPUT_TYPE = "external_table";
 
-// Rejects a record whose required field is empty: the caller has a bug, and a NOT NULL column would
-// otherwise end up holding an empty string that no query finds.
-void RequireField(const std::string& value, std::string_view field, std::string_view operation) {
-    if (value.empty()) {
-        throw InternalError(fmt::format("catalog {}: {} is empty", operation, field));
-    }
-}
-
-std::string ValueOr(const std::string& value, const std::string& fallback) {
-    return value.empty() ? fallback : value;
-}
-
-std::string DumpJson(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// Stored JSON is odibi's own output; text edited by hand into something else is kept as a JSON string.
-nlohmann::json ParseJson(const std::string& text, nlohmann::json empty) {
-    if (text.empty()) {
-        return empty;
-    }
-    auto parsed = nlohmann::json::parse(text, nullptr, false);
-    return parsed.is_discarded() ? nlohmann::json(text) : parsed;
-}
-
 std::optional<int64_t> PositiveOrNull(int64_t value) {
     return value > 0 ? std::optional<int64_t>(value) : std::nullopt;
 }
@@ -74,145 +50,37 @@ private:
 
 PipelineRunRecord ReadPipelineRun(const SqliteStatement& statement) {
     RowReader row(statement);
-    PipelineRunRecord record;
-    record.run_id = row.Text();
-    record.project = row.Text();
-    record.pipeline_name = row.Text();
-    record.owner = row.Text();
-    record.layer = row.Text();
-    record.run_start_at = row.Text();
-    record.run_end_at = row.Text();
-    record.duration_ms = row.Int64();
-    record.status = row.Text();
-    record.nodes_total = row.Int();
-    record.nodes_succeeded = row.Int();
-    record.nodes_failed = row.Int();
-    record.nodes_skipped = row.Int();
-    record.rows_processed = row.Int64();
-    record.error_summary = row.Text();
-    record.terminal_nodes = row.Text();
-    record.environment = row.Text();
-    record.host = row.Text();
-    record.pid = row.Int64();
-    record.heartbeat_at = row.Text();
-    record.story_path = row.Text();
-    return record;
+    return ReadPipelineRunRow(row);
 }
 
 NodeRunRecord ReadNodeRun(const SqliteStatement& statement) {
     RowReader row(statement);
-    NodeRunRecord record;
-    record.run_id = row.Text();
-    record.project = row.Text();
-    record.pipeline_name = row.Text();
-    record.node_name = row.Text();
-    record.status = row.Text();
-    record.run_start_at = row.Text();
-    record.run_end_at = row.Text();
-    record.duration_ms = row.Int64();
-    record.rows_processed = row.Int64();
-    record.metrics = ParseJson(row.Text(), nlohmann::json::object());
-    record.environment = row.Text();
-    return record;
+    return ReadNodeRunRow(row);
 }
 
 FailureRecord ReadFailure(const SqliteStatement& statement) {
     RowReader row(statement);
-    FailureRecord record;
-    record.failure_id = row.Text();
-    record.run_id = row.Text();
-    record.project = row.Text();
-    record.pipeline_name = row.Text();
-    record.node_name = row.Text();
-    record.error_type = row.Text();
-    record.error_message = row.Text();
-    record.error_code = row.Text();
-    record.stack_trace = row.Text();
-    record.environment = row.Text();
-    record.timestamp = row.Text();
-    return record;
+    return ReadFailureRow(row);
 }
 
 OutputRecord ReadOutput(const SqliteStatement& statement) {
     RowReader row(statement);
-    OutputRecord record;
-    record.pipeline_name = row.Text();
-    record.node_name = row.Text();
-    record.output_type = row.Text();
-    record.connection_name = row.Text();
-    record.path = row.Text();
-    record.format = row.Text();
-    record.table_name = row.Text();
-    record.last_run = row.Text();
-    record.row_count = row.NullableInt64();
-    record.updated_at = row.Text();
-    return record;
+    return ReadOutputRow(row);
 }
 
 StateEntry ReadState(const SqliteStatement& statement) {
     RowReader row(statement);
-    StateEntry entry;
-    entry.key = row.Text();
-    entry.value = row.Text();
-    entry.environment = row.Text();
-    entry.updated_at = row.Text();
-    return entry;
+    return ReadStateRow(row);
 }
 
 SchemaRecord ReadSchema(const SqliteStatement& statement) {
     RowReader row(statement);
-    SchemaRecord record;
-    record.table_path = row.Text();
-    record.schema_version = row.Int();
-    record.schema_hash = row.Text();
-    record.columns = ParseJson(row.Text(), nlohmann::json::object());
-    record.captured_at = row.Text();
-    record.pipeline = row.Text();
-    record.node = row.Text();
-    record.run_id = row.Text();
-    record.columns_added = ParseJson(row.Text(), nlohmann::json::array());
-    record.columns_removed = ParseJson(row.Text(), nlohmann::json::array());
-    record.columns_type_changed = ParseJson(row.Text(), nlohmann::json::array());
-    return record;
+    return ReadSchemaRow(row);
 }
 
 WriteIntent ReadWriteIntent(const SqliteStatement& statement) {
     RowReader row(statement);
-    WriteIntent intent;
-    intent.intent_id = row.Text();
-    intent.run_id = row.Text();
-    intent.pipeline_name = row.Text();
-    intent.node_name = row.Text();
-    intent.target = row.Text();
-    intent.staging = row.Text();
-    intent.mode = row.Text();
-    intent.format = row.Text();
-    intent.published_marker = row.Text();
-    intent.commit = ParseJson(row.Text(), nlohmann::json::object());
-    intent.created_at = row.Text();
-    return intent;
-}
-
-// Whether `candidate` is larger than `stored` under AdvanceState's max semantics: JSON numbers
-// compare as numbers, JSON strings as text (ISO timestamps sort as time). Values of different kinds,
-// or text that is not JSON, cannot be compared: the candidate replaces the stored value, as a
-// deliberate reset by the caller would.
-bool IsLarger(const std::string& candidate, const std::string& stored) {
-    auto candidate_json = nlohmann::json::parse(candidate, nullptr, false);
-    auto stored_json = nlohmann::json::parse(stored, nullptr, false);
-    if (candidate_json.is_discarded() || stored_json.is_discarded()) {
-        return true;
-    }
-    if (candidate_json.is_number() && stored_json.is_number()) {
-        if (candidate_json.is_number_integer() && stored_json.is_number_integer()) {
-            return candidate_json.get<int64_t>() > stored_json.get<int64_t>();
-        }
-        return candidate_json.get<double>() > stored_json.get<double>();
-    }
-    if (candidate_json.is_string() && stored_json.is_string()) {
-        return candidate_json.get<std::string>() > stored_json.get<std::string>();
-    }
-    return true;
+    return ReadWriteIntentRow(row);
 }
 
 // Binds a pipeline run in the order of PipelineRunBeginColumns / PipelineRunFinishColumns.
@@ -254,13 +122,13 @@ public:
     explicit SqliteCatalog(std::unique_ptr<SqliteConnection> connection) : connection_(std::move(connection)) {}
 
     void BeginPipelineRun(const PipelineRunRecord& record) override {
-        RequireField(record.run_id, "run_id", "begin pipeline run");
-        RequireField(record.pipeline_name, "pipeline_name", "begin pipeline run");
+        RequireRecordField(record.run_id, "run_id", "begin pipeline run");
+        RequireRecordField(record.pipeline_name, "pipeline_name", "begin pipeline run");
         std::string now = FormatIsoUtc(Now());
         PipelineRunRecord row = record;
-        row.run_start_at = ValueOr(record.run_start_at, now);
+        row.run_start_at = ValueOrDefault(record.run_start_at, now);
         row.status = record.status.empty() ? std::string(RUNNING) : NormalizeStatus(record.status);
-        row.heartbeat_at = ValueOr(record.heartbeat_at, row.run_start_at);
+        row.heartbeat_at = ValueOrDefault(record.heartbeat_at, row.run_start_at);
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "begin pipeline run");
         auto statement = connection_->Prepare(UpsertSql("meta_pipeline_runs", PipelineRunBeginColumns(), "run_id"),
@@ -271,14 +139,14 @@ public:
     }
 
     void FinishPipelineRun(const PipelineRunRecord& record) override {
-        RequireField(record.run_id, "run_id", "finish pipeline run");
-        RequireField(record.pipeline_name, "pipeline_name", "finish pipeline run");
-        RequireField(record.status, "status", "finish pipeline run");
+        RequireRecordField(record.run_id, "run_id", "finish pipeline run");
+        RequireRecordField(record.pipeline_name, "pipeline_name", "finish pipeline run");
+        RequireRecordField(record.status, "status", "finish pipeline run");
         std::string now = FormatIsoUtc(Now());
         PipelineRunRecord row = record;
-        row.run_end_at = ValueOr(record.run_end_at, now);
+        row.run_end_at = ValueOrDefault(record.run_end_at, now);
         // Used only when BeginPipelineRun never got through; otherwise the stored start is kept.
-        row.run_start_at = ValueOr(record.run_start_at, row.run_end_at);
+        row.run_start_at = ValueOrDefault(record.run_start_at, row.run_end_at);
         row.status = NormalizeStatus(record.status);
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "finish pipeline run");
@@ -297,15 +165,15 @@ public:
     }
 
     void RecordFailure(const FailureRecord& record) override {
-        RequireField(record.run_id, "run_id", "record failure");
-        RequireField(record.pipeline_name, "pipeline_name", "record failure");
-        RequireField(record.node_name, "node_name", "record failure");
-        RequireField(record.error_type, "error_type", "record failure");
-        std::string timestamp = ValueOr(record.timestamp, FormatIsoUtc(Now()));
+        RequireRecordField(record.run_id, "run_id", "record failure");
+        RequireRecordField(record.pipeline_name, "pipeline_name", "record failure");
+        RequireRecordField(record.node_name, "node_name", "record failure");
+        RequireRecordField(record.error_type, "error_type", "record failure");
+        std::string timestamp = ValueOrDefault(record.timestamp, FormatIsoUtc(Now()));
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "record failure");
         connection_->Prepare(UpsertSql("meta_failures", FailureColumns(), "failure_id"), "record failure")
-            .BindText(ValueOr(record.failure_id, NewUuid()))
+            .BindText(ValueOrDefault(record.failure_id, NewUuid()))
             .BindText(record.run_id)
             .BindNullableText(record.project)
             .BindText(record.pipeline_name)
@@ -339,8 +207,8 @@ public:
     }
 
     SchemaRecord RecordSchema(const SchemaRecord& record) override {
-        RequireField(record.table_path, "table_path", "record schema");
-        RequireField(record.schema_hash, "schema_hash", "record schema");
+        RequireRecordField(record.table_path, "table_path", "record schema");
+        RequireRecordField(record.schema_hash, "schema_hash", "record schema");
         if (!record.columns.is_null() && !record.columns.is_object()) {
             throw InternalError(fmt::format("catalog record schema: columns of {} must be a {{column: type}} object, "
                                             "got {}",
@@ -365,7 +233,7 @@ public:
         SchemaRecord current = record;
         current.columns = record.columns.is_null() ? nlohmann::json::object() : record.columns;
         current.schema_version = latest ? latest->schema_version + 1 : 1;
-        current.captured_at = ValueOr(record.captured_at, FormatIsoUtc(Now()));
+        current.captured_at = ValueOrDefault(record.captured_at, FormatIsoUtc(Now()));
         SchemaDiff diff = latest ? DiffColumns(latest->columns, current.columns) : SchemaDiff{};
         current.columns_added = diff.added;
         current.columns_removed = diff.removed;
@@ -374,21 +242,21 @@ public:
             .BindText(current.table_path)
             .BindInt64(current.schema_version)
             .BindText(current.schema_hash)
-            .BindText(DumpJson(current.columns))
+            .BindText(DumpCatalogJson(current.columns))
             .BindText(current.captured_at)
             .BindNullableText(current.pipeline)
             .BindNullableText(current.node)
             .BindNullableText(current.run_id)
-            .BindText(DumpJson(current.columns_added))
-            .BindText(DumpJson(current.columns_removed))
-            .BindText(DumpJson(current.columns_type_changed))
+            .BindText(DumpCatalogJson(current.columns_added))
+            .BindText(DumpCatalogJson(current.columns_removed))
+            .BindText(DumpCatalogJson(current.columns_type_changed))
             .Run();
         transaction.Commit();
         return current;
     }
 
     void UpsertTable(const TableRecord& record) override {
-        RequireField(record.table_name, "table_name", "upsert table");
+        RequireRecordField(record.table_name, "table_name", "upsert table");
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "upsert table");
         connection_->Prepare(UpsertSql("meta_tables", TableColumns(), "project, table_name"), "upsert table")
@@ -398,7 +266,7 @@ public:
             .BindNullableText(record.format)
             .BindNullableText(record.pattern_type)
             .BindNullableText(record.schema_hash)
-            .BindText(ValueOr(record.updated_at, FormatIsoUtc(Now())))
+            .BindText(ValueOrDefault(record.updated_at, FormatIsoUtc(Now())))
             .Run();
         transaction.Commit();
     }
@@ -436,7 +304,7 @@ public:
     }
 
     StateEntry AdvanceState(const StateEntry& entry) override {
-        RequireField(entry.key, "key", "advance state");
+        RequireRecordField(entry.key, "key", "advance state");
         std::lock_guard lock(connection_mutex_);
         // The read and the write share one IMMEDIATE transaction: no other process can write between
         // them, so of concurrent advances the largest value is the one that stays.
@@ -449,27 +317,27 @@ public:
                 stored = ReadState(statement);
             }
         }
-        if (stored && !IsLarger(entry.value, stored->value)) {
+        if (stored && !IsLargerStateValue(entry.value, stored->value)) {
             transaction.Commit();
             return *stored;
         }
         StateEntry written = entry;
-        written.updated_at = ValueOr(entry.updated_at, FormatIsoUtc(Now()));
+        written.updated_at = ValueOrDefault(entry.updated_at, FormatIsoUtc(Now()));
         WriteState(written, "advance state");
         transaction.Commit();
         return written;
     }
 
     void RecordWriteIntent(const WriteIntent& intent) override {
-        RequireField(intent.intent_id, "intent_id", "record write intent");
-        RequireField(intent.run_id, "run_id", "record write intent");
-        RequireField(intent.pipeline_name, "pipeline_name", "record write intent");
-        RequireField(intent.node_name, "node_name", "record write intent");
-        RequireField(intent.target, "target", "record write intent");
-        RequireField(intent.staging, "staging", "record write intent");
-        RequireField(intent.mode, "mode", "record write intent");
-        RequireField(intent.format, "format", "record write intent");
-        RequireField(intent.published_marker, "published_marker", "record write intent");
+        RequireRecordField(intent.intent_id, "intent_id", "record write intent");
+        RequireRecordField(intent.run_id, "run_id", "record write intent");
+        RequireRecordField(intent.pipeline_name, "pipeline_name", "record write intent");
+        RequireRecordField(intent.node_name, "node_name", "record write intent");
+        RequireRecordField(intent.target, "target", "record write intent");
+        RequireRecordField(intent.staging, "staging", "record write intent");
+        RequireRecordField(intent.mode, "mode", "record write intent");
+        RequireRecordField(intent.format, "format", "record write intent");
+        RequireRecordField(intent.published_marker, "published_marker", "record write intent");
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "record write intent");
         connection_->Prepare(UpsertSql("meta_write_intents", WriteIntentColumns(), "intent_id"), "record write intent")
@@ -482,9 +350,9 @@ public:
             .BindText(intent.mode)
             .BindText(intent.format)
             .BindText(intent.published_marker)
-            .BindText(
-                SecretRegistry::Redact(DumpJson(intent.commit.is_null() ? nlohmann::json::object() : intent.commit)))
-            .BindText(ValueOr(intent.created_at, FormatIsoUtc(Now())))
+            .BindText(SecretRegistry::Redact(
+                DumpCatalogJson(intent.commit.is_null() ? nlohmann::json::object() : intent.commit)))
+            .BindText(ValueOrDefault(intent.created_at, FormatIsoUtc(Now())))
             .Run();
         transaction.Commit();
     }
@@ -536,14 +404,14 @@ public:
     }
 
     void RecordObservabilityError(const ObservabilityErrorRecord& record) override {
-        RequireField(record.component, "component", "record observability error");
-        std::string timestamp = ValueOr(record.timestamp, FormatIsoUtc(Now()));
+        RequireRecordField(record.component, "component", "record observability error");
+        std::string timestamp = ValueOrDefault(record.timestamp, FormatIsoUtc(Now()));
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "record observability error");
         connection_
             ->Prepare(UpsertSql("meta_observability_errors", ObservabilityErrorColumns(), "error_id"),
                       "record observability error")
-            .BindText(ValueOr(record.error_id, NewUuid()))
+            .BindText(ValueOrDefault(record.error_id, NewUuid()))
             .BindNullableText(record.run_id)
             .BindNullableText(record.pipeline_name)
             .BindText(record.component)
@@ -583,12 +451,17 @@ public:
         return RunQueryRows<NodeRunRecord>(BoundQuery{NodeRunsOfRunSql(), {run_id}}, "list node runs", ReadNodeRun);
     }
 
-    std::vector<NodeRunRecord> ListLatestNodeRuns(const std::string& pipeline) override {
+    std::vector<NodeRunRecord> ListLatestNodeRuns(const std::string& pipeline,
+                                                  const std::vector<std::string>& nodes) override {
         std::vector<NodeRunRecord> latest;
-        for (auto& record : RunQueryRows<NodeRunRecord>(
-                 BoundQuery{LatestNodeRunsSql(), {pipeline}}, "list the latest node runs", ReadNodeRun)) {
-            // Two runs that started in the same millisecond: keep one row per node.
-            if (latest.empty() || latest.back().node_name != record.node_name) {
+        for (size_t first = 0; first < nodes.size(); first += LATEST_NODE_RUNS_PER_QUERY) {
+            size_t count = std::min(LATEST_NODE_RUNS_PER_QUERY, nodes.size() - first);
+            BoundQuery query{LatestNodeRunsSql(count), {}};
+            for (size_t index = first; index < first + count; ++index) {
+                query.parameters.push_back(pipeline);
+                query.parameters.push_back(nodes[index]);
+            }
+            for (auto& record : RunQueryRows<NodeRunRecord>(query, "list the latest node runs", ReadNodeRun)) {
                 latest.push_back(std::move(record));
             }
         }
@@ -612,7 +485,7 @@ public:
                 continue;
             }
             // The last heartbeat is the latest moment the run is known to have been alive.
-            std::string run_end_at = ValueOr(run.heartbeat_at, now);
+            std::string run_end_at = ValueOrDefault(run.heartbeat_at, now);
             int64_t duration_ms = run.duration_ms;
             auto started = ParseIsoUtc(run.run_start_at);
             auto ended = ParseIsoUtc(run_end_at);
@@ -633,7 +506,7 @@ public:
             run.status = "ABANDONED";
             run.run_end_at = run_end_at;
             run.duration_ms = duration_ms;
-            run.error_summary = ValueOr(run.error_summary, summary);
+            run.error_summary = ValueOrDefault(run.error_summary, summary);
             abandoned.push_back(std::move(run));
         }
         transaction.Commit();
@@ -641,7 +514,7 @@ public:
     }
 
     void Heartbeat(const std::string& run_id, const std::string& at) override {
-        std::string heartbeat_at = ValueOr(at, FormatIsoUtc(Now()));
+        std::string heartbeat_at = ValueOrDefault(at, FormatIsoUtc(Now()));
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "heartbeat");
         connection_->Prepare(HeartbeatSql(), "heartbeat").BindText(heartbeat_at).BindText(run_id).Run();
@@ -695,17 +568,17 @@ private:
     // The Write* helpers run inside a transaction the caller holds (with connection_mutex_ locked), so
     // that single writes and CommitWrite share one definition of each row.
     void WriteNodeRun(const NodeRunRecord& record, std::string_view operation) {
-        RequireField(record.run_id, "run_id", operation);
-        RequireField(record.pipeline_name, "pipeline_name", operation);
-        RequireField(record.node_name, "node_name", operation);
-        RequireField(record.status, "status", operation);
+        RequireRecordField(record.run_id, "run_id", operation);
+        RequireRecordField(record.pipeline_name, "pipeline_name", operation);
+        RequireRecordField(record.node_name, "node_name", operation);
+        RequireRecordField(record.status, "status", operation);
         std::string now = FormatIsoUtc(Now());
         std::string status = NormalizeStatus(record.status);
-        std::string timestamp = ValueOr(record.run_end_at, now);
+        std::string timestamp = ValueOrDefault(record.run_end_at, now);
         // A node that never started (skipped) is dated when it was recorded, so date filters find it.
-        std::string run_start_at = ValueOr(record.run_start_at, timestamp);
-        std::string metrics_json =
-            SecretRegistry::Redact(DumpJson(record.metrics.is_null() ? nlohmann::json::object() : record.metrics));
+        std::string run_start_at = ValueOrDefault(record.run_start_at, timestamp);
+        std::string metrics_json = SecretRegistry::Redact(
+            DumpCatalogJson(record.metrics.is_null() ? nlohmann::json::object() : record.metrics));
         connection_->Prepare(UpsertSql("meta_runs", RunColumns(), "run_id, pipeline_name, node_name"), operation)
             .BindText(record.run_id)
             .BindNullableText(record.project)
@@ -738,30 +611,30 @@ private:
     }
 
     void WriteOutput(const OutputRecord& record, std::string_view operation) {
-        RequireField(record.pipeline_name, "pipeline_name", operation);
-        RequireField(record.node_name, "node_name", operation);
+        RequireRecordField(record.pipeline_name, "pipeline_name", operation);
+        RequireRecordField(record.node_name, "node_name", operation);
         std::string now = FormatIsoUtc(Now());
         connection_->Prepare(UpsertSql("meta_outputs", OutputColumns(), "pipeline_name, node_name"), operation)
             .BindText(record.pipeline_name)
             .BindText(record.node_name)
-            .BindText(ValueOr(record.output_type, std::string(DEFAULT_OUTPUT_TYPE)))
+            .BindText(ValueOrDefault(record.output_type, std::string(DEFAULT_OUTPUT_TYPE)))
             .BindNullableText(record.connection_name)
             .BindNullableText(record.path)
             .BindNullableText(record.format)
             .BindNullableText(record.table_name)
-            .BindText(ValueOr(record.last_run, now))
+            .BindText(ValueOrDefault(record.last_run, now))
             .BindNullableInt64(record.row_count)
-            .BindText(ValueOr(record.updated_at, now))
+            .BindText(ValueOrDefault(record.updated_at, now))
             .Run();
     }
 
     void WriteState(const StateEntry& entry, std::string_view operation) {
-        RequireField(entry.key, "key", operation);
+        RequireRecordField(entry.key, "key", operation);
         connection_->Prepare(UpsertSql("meta_state", StateColumns(), "key"), operation)
             .BindText(entry.key)
             .BindText(entry.value)
             .BindNullableText(entry.environment)
-            .BindText(ValueOr(entry.updated_at, FormatIsoUtc(Now())))
+            .BindText(ValueOrDefault(entry.updated_at, FormatIsoUtc(Now())))
             .Run();
     }
 

@@ -499,9 +499,8 @@ TEST(Validation, ProjectLevelFeaturesNotBuiltYetNameTheirKeys) {
     TempDirectory directory;
     std::string text = MinimalProject("alerts:\n  - type: slack\n    url: https://hooks.example/x\n"
                                       "lineage:\n  url: http://marquez:5000\nsemantic:\n  metrics: [revenue]\n");
-    text = Replace(text,
-                   "system:\n  connection: local\n",
-                   "system:\n  connection: local\n  sync_to:\n    connection: local\n");
+    text = Replace(
+        text, "system:\n  connection: local\n", "system:\n  connection: local\n  sync_to:\n    connection: local\n");
     text = Replace(text, "  path: stories\n", "  path: stories\n  docs:\n    enabled: true\n");
     text = Replace(text, "          path: input.csv\n", "          path: input.csv\n          query: amount > 0\n");
     auto errors = LoadErrors(directory.Write("odibi.yaml", text));
@@ -553,8 +552,8 @@ TEST(Validation, CatalogRetentionAndOptimizeAreRead) {
     const SystemConfig& unset = LoadProject(directory.Write("odibi.yaml", MinimalProject())).project.system;
     EXPECT_FALSE(unset.retention_days.has_value());
     EXPECT_FALSE(unset.optimize_catalog);
-    std::string null_block =
-        Replace(MinimalProject(), "system:\n  connection: local\n", "system:\n  connection: local\n  retention_days:\n");
+    std::string null_block = Replace(
+        MinimalProject(), "system:\n  connection: local\n", "system:\n  connection: local\n  retention_days:\n");
     EXPECT_FALSE(LoadProject(directory.Write("odibi.yaml", null_block)).project.system.retention_days.has_value());
 }
 
