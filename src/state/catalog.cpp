@@ -1,8 +1,6 @@
 // Backend-independent parts of the Catalog interface.
 #include "odibi/state/catalog.hpp"
 
-#include <map>
-
 #include <fmt/format.h>
 
 #include "odibi/common/clock.hpp"
