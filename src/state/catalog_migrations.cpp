@@ -2,6 +2,10 @@
 // accept: TEXT timestamps in ISO-8601 UTC, BIGINT counters, DOUBLE PRECISION costs.
 #include "catalog_migrations.hpp"
 
+#include <fmt/format.h>
+
+#include "odibi/common/error.hpp"
+
 namespace odibi::state {
 namespace {
 
@@ -202,6 +206,19 @@ std::vector<Migration> BuildMigrations() {
 const std::vector<Migration>& CatalogMigrations() {
     static const std::vector<Migration> MIGRATIONS = BuildMigrations();
     return MIGRATIONS;
+}
+
+void CheckMigrationOrder(std::span<const Migration> migrations) {
+    int expected = 1;
+    for (const auto& migration : migrations) {
+        if (migration.version != expected) {
+            throw InternalError(fmt::format("catalog migrations must be numbered 1, 2, 3, ...: found version {} where "
+                                            "{} was expected",
+                                            migration.version,
+                                            expected));
+        }
+        ++expected;
+    }
 }
 
 } // namespace odibi::state

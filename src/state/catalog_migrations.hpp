@@ -2,6 +2,7 @@
 // version in meta_schema_version.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,7 @@ struct Migration {
 
 /// Every migration, in order.
 [[nodiscard]] const std::vector<Migration>& CatalogMigrations();
+/// Throws an internal error unless `migrations` are numbered 1, 2, 3, ... (checked before applying).
+void CheckMigrationOrder(std::span<const Migration> migrations);
 
 } // namespace odibi::state

@@ -1,6 +1,7 @@
 // Record helpers shared by the catalog backends: required fields, JSON columns, state value order.
 #include "catalog_records.hpp"
 
+#include "catalog_text.hpp"
 #include <fmt/format.h>
 
 #include "odibi/common/error.hpp"
@@ -11,6 +12,16 @@ void RequireRecordField(const std::string& value, std::string_view field, std::s
     if (value.empty()) {
         throw InternalError(fmt::format("catalog {}: {} is empty", operation, field));
     }
+}
+
+PipelineRunRecord BeginRunRow(const PipelineRunRecord& record, const std::string& now) {
+    RequireRecordField(record.run_id, "run_id", "begin pipeline run");
+    RequireRecordField(record.pipeline_name, "pipeline_name", "begin pipeline run");
+    PipelineRunRecord row = record;
+    row.run_start_at = ValueOrDefault(record.run_start_at, now);
+    row.status = record.status.empty() ? std::string("RUNNING") : NormalizeStatus(record.status);
+    row.heartbeat_at = ValueOrDefault(record.heartbeat_at, row.run_start_at);
+    return row;
 }
 
 std::string DumpCatalogJson(const nlohmann::json& value) {

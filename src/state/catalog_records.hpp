@@ -21,6 +21,10 @@ void RequireRecordField(const std::string& value, std::string_view field, std::s
     return value.empty() ? fallback : value;
 }
 
+/// The row BeginPipelineRun writes for `record`: required fields checked, start time and heartbeat
+/// defaulting to `now`, status RUNNING when empty (else normalised).
+[[nodiscard]] PipelineRunRecord BeginRunRow(const PipelineRunRecord& record, const std::string& now);
+
 /// Compact JSON text; invalid UTF-8 is replaced rather than thrown.
 [[nodiscard]] std::string DumpCatalogJson(const nlohmann::json& value);
 

@@ -16,19 +16,6 @@ constexpr std::string_view CREATE_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS me
 // The advisory lock is keyed by the schema, so catalogs in different schemas migrate independently.
 constexpr std::string_view MIGRATION_LOCK_PREFIX = "odibi catalog migration: ";
 
-void CheckOrder(std::span<const Migration> migrations) {
-    int expected = 1;
-    for (const auto& migration : migrations) {
-        if (migration.version != expected) {
-            throw InternalError(fmt::format("catalog migrations must be numbered 1, 2, 3, ...: found version {} where "
-                                            "{} was expected",
-                                            migration.version,
-                                            expected));
-        }
-        ++expected;
-    }
-}
-
 Error NewerCatalogError(const PostgresConnection& connection, int found, int known) {
     Error error(ErrorCode::CATALOG_ERROR,
                 ErrorSource::USER,
@@ -58,7 +45,7 @@ int ReadPostgresSchemaVersion(PostgresConnection& connection) {
 }
 
 int ApplyPostgresMigrations(PostgresConnection& connection, std::span<const Migration> migrations) {
-    CheckOrder(migrations);
+    CheckMigrationOrder(migrations);
     int latest = static_cast<int>(migrations.size());
     // Most opens find an up-to-date catalog: check without taking the lock.
     int current = ReadPostgresSchemaVersion(connection);

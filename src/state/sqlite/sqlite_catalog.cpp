@@ -122,13 +122,8 @@ public:
     explicit SqliteCatalog(std::unique_ptr<SqliteConnection> connection) : connection_(std::move(connection)) {}
 
     void BeginPipelineRun(const PipelineRunRecord& record) override {
-        RequireRecordField(record.run_id, "run_id", "begin pipeline run");
-        RequireRecordField(record.pipeline_name, "pipeline_name", "begin pipeline run");
         std::string now = FormatIsoUtc(Now());
-        PipelineRunRecord row = record;
-        row.run_start_at = ValueOrDefault(record.run_start_at, now);
-        row.status = record.status.empty() ? std::string(RUNNING) : NormalizeStatus(record.status);
-        row.heartbeat_at = ValueOrDefault(record.heartbeat_at, row.run_start_at);
+        PipelineRunRecord row = BeginRunRow(record, now);
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "begin pipeline run");
         auto statement = connection_->Prepare(UpsertSql("meta_pipeline_runs", PipelineRunBeginColumns(), "run_id"),

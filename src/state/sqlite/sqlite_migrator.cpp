@@ -13,19 +13,6 @@ constexpr std::string_view CREATE_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS me
                                                   "description TEXT NOT NULL, "
                                                   "applied_at TEXT NOT NULL)";
 
-void CheckOrder(std::span<const Migration> migrations) {
-    int expected = 1;
-    for (const auto& migration : migrations) {
-        if (migration.version != expected) {
-            throw InternalError(fmt::format("catalog migrations must be numbered 1, 2, 3, ...: found version {} where "
-                                            "{} was expected",
-                                            migration.version,
-                                            expected));
-        }
-        ++expected;
-    }
-}
-
 Error NewerCatalogError(const SqliteConnection& connection, int found, int known) {
     Error error(ErrorCode::CATALOG_ERROR,
                 ErrorSource::USER,
@@ -57,7 +44,7 @@ int ReadSchemaVersion(SqliteConnection& connection) {
 }
 
 int ApplyMigrations(SqliteConnection& connection, std::span<const Migration> migrations) {
-    CheckOrder(migrations);
+    CheckMigrationOrder(migrations);
     int latest = static_cast<int>(migrations.size());
     // Most opens find an up-to-date catalog: check without taking the write lock.
     int current = ReadSchemaVersion(connection);
