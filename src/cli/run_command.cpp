@@ -174,7 +174,14 @@ ExitCode Run(const RunArguments& arguments) {
         size_t skipped = pipeline.CountWithStatus(execute::NodeStatus::SKIPPED);
         size_t succeeded = pipeline.CountWithStatus(execute::NodeStatus::SUCCESS);
         std::string counts = fmt::format("{} succeeded, {} failed, {} skipped", succeeded, failed, skipped);
-        if (pipeline.status == execute::RunStatus::SUCCESS) {
+        if (pipeline.status == execute::RunStatus::SUCCESS && pipeline.catalog_write_failures > 0) {
+            // The data work succeeded; the message must not read as a clean success over a catalog
+            // that missed records (the exit code stays 0: the data is right).
+            std::cout << Terminal::Yellow(fmt::format("⚠ Pipeline '{}' completed, but its catalog records are "
+                                                      "incomplete",
+                                                      pipeline.pipeline))
+                      << fmt::format(" in {} ({})", FormatDuration(pipeline.duration_ms), counts) << "\n";
+        } else if (pipeline.status == execute::RunStatus::SUCCESS) {
             std::cout << Terminal::Green(fmt::format("✅ Pipeline '{}' completed successfully", pipeline.pipeline))
                       << fmt::format(" in {} ({})", FormatDuration(pipeline.duration_ms), counts) << "\n";
         } else if (pipeline.status == execute::RunStatus::INTERRUPTED) {

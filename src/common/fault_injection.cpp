@@ -4,6 +4,7 @@
 #if defined(ODIBI_FAULT_INJECTION) && ODIBI_FAULT_INJECTION
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -29,9 +30,14 @@ int DelayMilliseconds() {
 
 void CrashPoint(std::string_view point) {
     static const std::string CRASH_AT = Environment("ODIBI_CRASH_AT");
+    static const std::string PAUSE_AT = Environment("ODIBI_PAUSE_AT");
     static const int DELAY_MILLISECONDS = DelayMilliseconds();
     if (DELAY_MILLISECONDS > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(DELAY_MILLISECONDS));
+    }
+    if (!PAUSE_AT.empty() && PAUSE_AT == point) {
+        // The process stops itself; the test that waits for it changes the world, then sends SIGCONT.
+        std::raise(SIGSTOP);
     }
     if (!CRASH_AT.empty() && CRASH_AT == point) {
         ::_exit(CRASH_EXIT_CODE);

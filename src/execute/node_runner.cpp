@@ -614,7 +614,10 @@ private:
 
     /// Commits the state, output and node run of a published write. When that fails the data is in
     /// place and the intent stays open: recovery at the next start applies the commit before anything
-    /// reads the state again, so the node does not fail for it.
+    /// reads the state again. A node with state (a high-water mark) fails, since the run did not
+    /// complete its unit of data and state; it is not retried (its data is published), and the re-run
+    /// after recovery reads from the committed mark, so no row is written twice. A node without state
+    /// only reports the problem.
     void CommitInCatalog(const state::WriteCommit& commit, bool has_intent) {
         if (context_.catalog == nullptr) {
             return;
@@ -622,6 +625,17 @@ private:
         try {
             context_.catalog->CommitWrite(commit);
         } catch (const std::exception& error) {
+            if (!pending_state_.empty()) {
+                throw Error(ErrorCode::STATE_STORE_UNAVAILABLE,
+                            ErrorSource::EXTERNAL,
+                            fmt::format("node '{}' wrote its data but could not commit its state to the system "
+                                        "catalog: {}; the write intent stays open and recovery commits the state at "
+                                        "the start of the next run",
+                                        node_.name,
+                                        error.what()))
+                    .WithSuggestion("bring the system catalog back and run again: recovery finishes this commit "
+                                    "first, and no row is written twice");
+            }
             NoteCatalogProblem(fmt::format("could not commit the write of '{}': {}{}",
                                            node_.name,
                                            error.what(),
@@ -923,6 +937,10 @@ NodeResult RunNode(const graph::PlanNode& node,
             }
             result.error = std::move(record);
             result.status = NodeStatus::FAILED;
+            if (!execution.WriteCommitted()) {
+                // Staged rows that were never published were not written.
+                result.rows_written.reset();
+            }
             bool retryable = !cancellation.IsCancelled() && !execution.WriteCommitted() && IsTransient(error) &&
                              attempt < max_attempts;
             if (!retryable) {

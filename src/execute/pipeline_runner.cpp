@@ -422,6 +422,7 @@ private:
         result_.finished_at = Now();
         result_.duration_ms = MillisecondsBetween(result_.started_at, result_.finished_at);
         result_.warnings = RunWarnings();
+        result_.catalog_write_failures = catalog_problems_.size();
         observer_.OnPipelineFinish(result_);
 
         state::PipelineRunRecord record = BaseRecord();
@@ -460,6 +461,7 @@ private:
         });
         RecordObservabilityErrors();
         result_.warnings = RunWarnings();
+        result_.catalog_write_failures = catalog_problems_.size();
     }
 
     std::string CatalogProblemsSummary() const {

@@ -1,6 +1,7 @@
 // The commit protocol when the catalog fails: a node with state never writes without its state store,
-// a failed intent stops the write before it is published, a failed commit after publication is finished
-// by recovery, and every catalog failure is printed, summarised and kept in meta_observability_errors.
+// a failed intent stops the write before it is published, a failed commit after publication fails the
+// node and is finished by recovery, and every catalog failure is printed, summarised and kept in
+// meta_observability_errors.
 #include <string>
 
 #include "exactly_once_support.hpp"
@@ -10,9 +11,11 @@
 namespace odibi::integration {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 // The catalog refuses every insert into `table` (and updates of it) until the trigger is dropped.
 void RefuseWritesTo(const ExactlyOnceProject& project, const std::string& table) {
@@ -76,22 +79,21 @@ TEST(ExactlyOnceCatalogTest, FailedCommitAfterPublishIsFinishedByRecovery) {
 
     ProcessOutcome refused = RunOdibi(project.Directory());
 
-    // The data is in place and the run says that its catalog records are incomplete.
-    EXPECT_EQ(refused.exit_code, 0) << refused.output;
-    EXPECT_THAT(refused.output, HasSubstr("could not commit the write of 'orders'"));
-    EXPECT_THAT(refused.output, HasSubstr("recovery will commit its state"));
-    EXPECT_THAT(refused.output, HasSubstr("catalog write(s) failed"));
+    // The data is in place; the node failed because its state did not commit, and says how it ends.
+    EXPECT_EQ(refused.exit_code, 1) << refused.output;
+    EXPECT_THAT(refused.output, HasSubstr("E503"));
+    EXPECT_THAT(refused.output, HasSubstr("node 'orders' wrote its data but could not commit its state"));
+    EXPECT_THAT(refused.output, HasSubstr("recovery commits the state at the start of the next run"));
+    EXPECT_THAT(refused.output, Not(HasSubstr("retrying")));
     EXPECT_EQ(project.TargetRows(), ExpectedRows("upsert", false));
     EXPECT_THAT(project.StateValues(), ElementsAre("3"));
     EXPECT_EQ(project.OpenIntents().size(), 1U);
     {
         CatalogFile catalog(project.CatalogPath());
-        auto errors = catalog.Rows("SELECT component, error_message FROM meta_observability_errors");
-        ASSERT_EQ(errors.size(), 1U);
-        EXPECT_THAT(errors[0], HasSubstr("catalog|catalog: could not commit the write of 'orders'"));
-        EXPECT_THAT(errors[0], HasSubstr("injected catalog failure"));
-        EXPECT_THAT(catalog.Rows("SELECT error_summary FROM meta_pipeline_runs ORDER BY run_start_at DESC LIMIT 1"),
-                    ElementsAre(HasSubstr("catalog write(s) failed")));
+        EXPECT_THAT(catalog.Rows("SELECT error_message FROM meta_failures"),
+                    ElementsAre(AllOf(HasSubstr("could not commit its state"), HasSubstr("injected catalog failure"))));
+        EXPECT_THAT(catalog.Rows("SELECT status FROM meta_pipeline_runs ORDER BY run_start_at DESC LIMIT 1"),
+                    ElementsAre("FAILED"));
     }
 
     AcceptWritesTo(project, "meta_outputs");
@@ -117,6 +119,8 @@ TEST(ExactlyOnceCatalogTest, FailedRecordsAreReportedNotSilent) {
     EXPECT_EQ(run.exit_code, 0) << run.output;
     EXPECT_THAT(run.output, HasSubstr("could not record the schema and table of 'orders'"));
     EXPECT_THAT(run.output, HasSubstr("1 catalog write(s) failed"));
+    EXPECT_THAT(run.output, HasSubstr("Pipeline 'ingest' completed, but its catalog records are incomplete"));
+    EXPECT_THAT(run.output, Not(HasSubstr("completed successfully")));
     // The data and its state committed together regardless.
     EXPECT_EQ(project.TargetRows(), ExpectedRows("append", false));
     EXPECT_THAT(project.StateValues(), ElementsAre(LastSeqState()));

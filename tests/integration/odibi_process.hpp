@@ -141,10 +141,26 @@ public:
     [[nodiscard]] pid_t Pid() const { return pid_; }
     void Kill() const { ::kill(pid_, SIGKILL); }
 
+    /// Waits until the process stops itself at its ODIBI_PAUSE_AT point (true) or ends first (false;
+    /// Wait() then returns how it ended).
+    [[nodiscard]] bool WaitUntilPaused() {
+        int status = 0;
+        while (::waitpid(pid_, &status, WUNTRACED) < 0 && errno == EINTR) {
+        }
+        if (WIFSTOPPED(status)) {
+            return true;
+        }
+        ended_status_ = status;
+        return false;
+    }
+
+    /// Lets a paused process go on.
+    void Continue() const { ::kill(pid_, SIGCONT); }
+
     ProcessOutcome Wait() {
         ProcessOutcome outcome;
-        int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        int status = ended_status_.value_or(0);
+        while (!ended_status_ && ::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
         }
         waited_ = true;
         outcome.exited = WIFEXITED(status);
@@ -158,6 +174,7 @@ private:
     fs::path output_path_;
     pid_t pid_ = -1;
     bool waited_ = false;
+    std::optional<int> ended_status_; ///< set when WaitUntilPaused saw the process end
 };
 
 inline ProcessOutcome RunOdibi(const fs::path& directory, const std::map<std::string, std::string>& environment = {}) {

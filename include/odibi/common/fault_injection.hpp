@@ -22,7 +22,9 @@ inline constexpr std::string_view BEFORE_CLEANUP = "before_cleanup";
 /// Ends the process with _exit(CRASH_EXIT_CODE) when ODIBI_CRASH_AT names `point`. Nothing is flushed,
 /// no destructor runs, no catalog record is finalised. With ODIBI_FAULT_DELAY_MS=<n>, every point
 /// first sleeps n milliseconds, which widens the protocol's steps for tests that kill the process
-/// from outside at a random moment.
+/// from outside at a random moment. With ODIBI_PAUSE_AT=<point>, the process stops itself (SIGSTOP)
+/// at that point, so that a test can change the world at an exact step (stop a server) and then let
+/// it go on with SIGCONT.
 void CrashPoint(std::string_view point);
 
 /// True when ODIBI_FAULT_FLAGS (comma-separated) holds `flag`; lets tests take code paths that the

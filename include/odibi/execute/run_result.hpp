@@ -92,6 +92,7 @@ struct PipelineResult {
     int64_t duration_ms = 0;
     std::vector<NodeResult> nodes;     ///< plan order; selected nodes only
     std::vector<std::string> warnings; ///< run-level problems, e.g. catalog writes that failed
+    size_t catalog_write_failures = 0; ///< catalog writes of the run that failed (each among `warnings`)
     std::string story_html_path;       ///< set once the story is written
     std::string story_json_path;
 
