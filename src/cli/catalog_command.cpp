@@ -1,4 +1,4 @@
-// `odibi catalog runs|state|failures`: read the system catalog as a table or JSON;
+// `odibi catalog runs|state|failures|quality`: read the system catalog as a table or JSON;
 // `odibi catalog vacuum|optimize`: delete old run history and compact the catalog.
 #include <chrono>
 #include <iostream>
@@ -93,6 +93,70 @@ ExitCode Failures(const CatalogArguments& arguments) {
     return ExitCode::SUCCESS;
 }
 
+struct QualityArguments {
+    std::string config_path = "odibi.yaml";
+    state::QualityQuery query;
+    std::string format = "table";
+};
+
+// What `--days` is without the option: a week, as for runs and failures; with --run, the whole run.
+constexpr int DEFAULT_QUALITY_DAYS = 7;
+// Longest first failing value the table shows; the catalog keeps the whole sample.
+constexpr size_t SAMPLE_DISPLAY_CHARACTERS = 40;
+constexpr double PERCENT = 100.0;
+
+/// The first `max_characters` UTF-8 characters of `text`, with "..." when something was cut.
+std::string Shorten(const std::string& text, size_t max_characters) {
+    size_t characters = 0;
+    for (size_t index = 0; index < text.size(); ++index) {
+        // Continuation bytes (10xxxxxx) belong to the character before them.
+        if ((static_cast<unsigned char>(text[index]) & 0xC0U) == 0x80U) {
+            continue;
+        }
+        if (characters == max_characters) {
+            return text.substr(0, index) + "...";
+        }
+        ++characters;
+    }
+    return text;
+}
+
+/// The first item of a check's failing sample, as one short cell: strings as they are, other values as JSON.
+std::string FirstSampleItem(const nlohmann::json& sample) {
+    if (!sample.is_array() || sample.empty()) {
+        return "";
+    }
+    const nlohmann::json& first = sample.front();
+    std::string text = first.is_string() ? first.get<std::string>()
+                                         : first.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return Shorten(ReplaceAll(ReplaceAll(text, "\r", " "), "\n", " "), SAMPLE_DISPLAY_CHARACTERS);
+}
+
+ExitCode Quality(const QualityArguments& arguments) {
+    state::QualityQuery query = arguments.query;
+    if (!query.days && !query.run_id) {
+        query.days = DEFAULT_QUALITY_DAYS;
+    }
+    auto catalog = OpenCatalog(arguments.config_path);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& result : catalog->ListQualityResults(query)) {
+        rows.push_back({result.timestamp,
+                        result.pipeline_name,
+                        result.node_name,
+                        result.check_name,
+                        result.check_type,
+                        result.status,
+                        std::to_string(result.rows_checked),
+                        std::to_string(result.violation_count),
+                        fmt::format("{:.1f}%", result.pass_rate * PERCENT),
+                        FirstSampleItem(result.failing_sample)});
+    }
+    Print(arguments.format,
+          {"timestamp", "pipeline", "node", "check", "type", "status", "rows", "violations", "pass_rate", "sample"},
+          rows);
+    return ExitCode::SUCCESS;
+}
+
 struct MaintenanceArguments {
     std::string config_path = "odibi.yaml";
     std::string older_than;
@@ -140,7 +204,7 @@ ExitCode Vacuum(const MaintenanceArguments& arguments) {
     auto catalog = execute::OpenCatalog(project);
     std::string before = state::CutoffBefore(Now(), age);
     // Every kind of history gets the same cutoff; system.retention_days keeps them apart after runs.
-    state::HistoryCutoff cutoff{before, before, before};
+    state::HistoryCutoff cutoff{before, before, before, before};
     std::cout << fmt::format("catalog {}: finished run history from before {} (older than {})\n",
                              execute::CatalogLocation(project),
                              before,
@@ -219,6 +283,19 @@ void AddCatalogCommand(CLI::App& app, CommandAction& action) {
     AddFilters(failures, *failures_arguments);
     failures->callback(
         [failures_arguments, &action] { action = [failures_arguments] { return Failures(*failures_arguments); }; });
+
+    auto quality_arguments = std::make_shared<QualityArguments>();
+    auto* quality = catalog->add_subcommand("quality", "Data-quality check results, newest first");
+    quality->add_option("config", quality_arguments->config_path, "Project file")->default_val("odibi.yaml");
+    quality->add_option("-p,--pipeline", quality_arguments->query.pipeline, "Only this pipeline");
+    quality->add_option("-n,--node", quality_arguments->query.node, "Only this node");
+    quality->add_option("-r,--run", quality_arguments->query.run_id, "Only this run (RUN_ID)");
+    quality->add_option(
+        "-d,--days", quality_arguments->query.days, "Only the last N days (default 7; with --run: all)");
+    quality->add_option("-l,--limit", quality_arguments->query.limit, "At most N rows")->default_val(100);
+    quality->add_option("--format", quality_arguments->format, "Output")->check(CLI::IsMember({"table", "json"}));
+    quality->callback(
+        [quality_arguments, &action] { action = [quality_arguments] { return Quality(*quality_arguments); }; });
 
     auto vacuum_arguments = std::make_shared<MaintenanceArguments>();
     auto* vacuum = catalog->add_subcommand(

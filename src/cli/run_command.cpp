@@ -98,6 +98,13 @@ public:
             } else if (node.rows_out) {
                 detail += fmt::format(", {} rows", *node.rows_out);
             }
+            if (node.rows_quarantined) {
+                detail += fmt::format(", {} quarantined", *node.rows_quarantined);
+            }
+            if (!node.quality.empty()) {
+                detail +=
+                    fmt::format(", DQ {:.1f}% ({} checks)", quality::QualityScore(node.quality), node.quality.size());
+            }
             if (node.attempts > 1) {
                 detail += fmt::format(", {} attempts", node.attempts);
             }

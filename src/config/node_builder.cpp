@@ -69,6 +69,8 @@ const std::vector<std::string> LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR"
 const std::vector<std::string> ERROR_STRATEGIES = {"fail_fast", "fail_later", "ignore"};
 const std::vector<std::string> COLUMN_KEYS = {"description", "pii", "tags"};
 const std::vector<std::string> SQL_FORMATS = {"sql", "sql_server", "azure_sql"};
+// The transformer name of check nodes, typed by the config layer rather than a transformer.
+const std::string CROSS_CHECK = "cross_check";
 
 bool IsSqlFormat(const std::string& format) {
     return std::find(SQL_FORMATS.begin(), SQL_FORMATS.end(), format) != SQL_FORMATS.end();
@@ -245,29 +247,18 @@ ProjectBuilder::BuildNode(const ConfigValue& value, const std::string& path, con
         node.on_error = TryParseErrorStrategy(*strategy).value_or(ErrorStrategy::FAIL_LATER);
     }
     if (const ConfigValue* validation = map.Get("validation")) {
-        node.validation = ToJson(*validation);
-        if (reader_.ExpectMap(*validation, map.PathOf("validation"), "a mapping (tests, quarantine, gate, ...)")) {
-            const ConfigValue* tests = validation->Find("tests");
-            const ConfigValue* quarantine = validation->Find("quarantine");
-            const ConfigValue* gate = validation->Find("gate");
-            bool asks = (tests != nullptr && !tests->IsNull() && !IsEmptyCollection(*tests)) ||
-                        (quarantine != nullptr && !quarantine->IsNull()) || (gate != nullptr && !gate->IsNull());
-            if (asks) {
-                NotSupported(map.KeyLocation("validation"), "validation", "data-quality tests are not built yet");
-            }
-        }
+        node.validation_source = ToJson(*validation);
+        node.validation = quality_.BuildValidation(*validation, map.PathOf("validation"));
     }
     if (const ConfigValue* contracts = map.Get("contracts")) {
-        node.contracts = ToJson(*contracts);
-        if (!contracts->IsSequence()) {
-            reader_.AddError(ConfigError::InvalidType("contracts",
-                                                      "a list of tests",
-                                                      contracts->Describe(),
-                                                      MakeLocation(contracts->mark, map.PathOf("contracts"))));
-        } else if (!contracts->items.empty()) {
-            NotSupported(
-                map.KeyLocation("contracts"), "contracts", "input contracts (data-quality tests) are not built yet");
-        }
+        node.contracts_source = ToJson(*contracts);
+        node.contracts = quality_.BuildContracts(*contracts, map.PathOf("contracts"));
+    }
+    for (auto& use : quality_.TakeConnectionUses()) {
+        connection_uses_.push_back({std::move(use.name), std::move(use.location), "validation.quarantine", true});
+    }
+    if (node.transformer && *node.transformer == CROSS_CHECK) {
+        BuildCrossCheckNode(map, node);
     }
     if (const ConfigValue* privacy = map.Get("privacy")) {
         node.privacy = ToJson(*privacy);
@@ -295,6 +286,26 @@ ProjectBuilder::BuildNode(const ConfigValue& value, const std::string& path, con
                                  "give the node at least one of read, inputs, transform, transformer or write"));
     }
     return node;
+}
+
+void ProjectBuilder::BuildCrossCheckNode(MapReader& map, NodeConfig& node) {
+    node.cross_check = quality_.BuildCrossCheck(map.Get("params"), map.PathOf("params"), node.name);
+    // A check node reads the outputs of the nodes it names and writes nothing.
+    for (const char* key : {"read", "inputs", "transform", "write"}) {
+        if (map.Has(key)) {
+            reader_.AddError(Conflict(fmt::format("transformer: {}", CROSS_CHECK),
+                                      key,
+                                      map.KeyLocation(key),
+                                      fmt::format("remove {}: from the check node; a cross_check reads the nodes named "
+                                                  "in params.inputs and writes nothing",
+                                                  key)));
+        }
+    }
+    for (const auto& input : node.cross_check->inputs) {
+        if (std::find(node.depends_on.begin(), node.depends_on.end(), input) == node.depends_on.end()) {
+            node.depends_on.push_back(input);
+        }
+    }
 }
 
 std::optional<ReadConfig> ProjectBuilder::BuildRead(const ConfigValue& value,

@@ -17,6 +17,29 @@ const std::vector<std::pair<WriteMode, std::string>> WRITE_MODE_NAMES = {{WriteM
                                                                          {WriteMode::UPSERT, "upsert"},
                                                                          {WriteMode::APPEND_ONCE, "append_once"},
                                                                          {WriteMode::MERGE, "merge"}};
+const std::vector<std::pair<QualityTestType, std::string>> QUALITY_TEST_TYPE_NAMES = {
+    {QualityTestType::NOT_NULL, "not_null"},
+    {QualityTestType::UNIQUE, "unique"},
+    {QualityTestType::ACCEPTED_VALUES, "accepted_values"},
+    {QualityTestType::ROW_COUNT, "row_count"},
+    {QualityTestType::CUSTOM_SQL, "custom_sql"},
+    {QualityTestType::RANGE, "range"},
+    {QualityTestType::REGEX_MATCH, "regex_match"},
+    {QualityTestType::VOLUME_DROP, "volume_drop"},
+    {QualityTestType::SCHEMA, "schema"},
+    {QualityTestType::DISTRIBUTION, "distribution"},
+    {QualityTestType::FRESHNESS, "freshness"},
+    {QualityTestType::RELATIONSHIPS, "relationships"}};
+const std::vector<std::pair<QualitySeverity, std::string>> QUALITY_SEVERITY_NAMES = {
+    {QualitySeverity::FAIL, "fail"}, {QualitySeverity::WARN, "warn"}, {QualitySeverity::QUARANTINE, "quarantine"}};
+const std::vector<std::pair<GateOnFail, std::string>> GATE_ON_FAIL_NAMES = {
+    {GateOnFail::ABORT, "abort"},
+    {GateOnFail::WARN_AND_WRITE, "warn_and_write"},
+    {GateOnFail::WRITE_VALID_ONLY, "write_valid_only"}};
+const std::vector<std::pair<CrossCheckType, std::string>> CROSS_CHECK_TYPE_NAMES = {
+    {CrossCheckType::ROW_COUNT_DIFF, "row_count_diff"},
+    {CrossCheckType::SCHEMA_MATCH, "schema_match"},
+    {CrossCheckType::SQL, "sql"}};
 const std::vector<std::pair<ErrorStrategy, std::string>> ERROR_STRATEGY_NAMES = {
     {ErrorStrategy::FAIL_FAST, "fail_fast"},
     {ErrorStrategy::FAIL_LATER, "fail_later"},
@@ -157,12 +180,73 @@ const PipelineConfig* ProjectConfig::TryGetPipeline(const std::string& name) con
     return nullptr;
 }
 
+bool SensitiveColumns::Masks(const std::string& column) const {
+    if (all) {
+        return true;
+    }
+    std::string lowered = ToLower(column);
+    return std::any_of(
+        columns.begin(), columns.end(), [&](const std::string& candidate) { return ToLower(candidate) == lowered; });
+}
+
+SensitiveColumns ParseSensitiveColumns(const Json& sensitive) {
+    SensitiveColumns columns;
+    if (sensitive.is_boolean()) {
+        columns.all = sensitive.get<bool>();
+        return columns;
+    }
+    if (sensitive.is_string()) {
+        columns.columns.push_back(sensitive.get<std::string>());
+        return columns;
+    }
+    if (sensitive.is_array()) {
+        for (const auto& item : sensitive) {
+            if (item.is_string()) {
+                columns.columns.push_back(item.get<std::string>());
+            }
+        }
+    }
+    return columns;
+}
+
 std::string WriteModeName(WriteMode mode) {
     return NameOf(WRITE_MODE_NAMES, mode);
 }
 
 std::optional<WriteMode> TryParseWriteMode(const std::string& text) {
     return ParseName(WRITE_MODE_NAMES, text);
+}
+
+std::string QualityTestTypeName(QualityTestType type) {
+    return NameOf(QUALITY_TEST_TYPE_NAMES, type);
+}
+
+std::optional<QualityTestType> TryParseQualityTestType(const std::string& text) {
+    return ParseName(QUALITY_TEST_TYPE_NAMES, text);
+}
+
+std::string QualitySeverityName(QualitySeverity severity) {
+    return NameOf(QUALITY_SEVERITY_NAMES, severity);
+}
+
+std::string GateOnFailName(GateOnFail on_fail) {
+    return NameOf(GATE_ON_FAIL_NAMES, on_fail);
+}
+
+std::string CrossCheckTypeName(CrossCheckType type) {
+    return NameOf(CROSS_CHECK_TYPE_NAMES, type);
+}
+
+std::optional<QualitySeverity> TryParseQualitySeverity(const std::string& text) {
+    return ParseName(QUALITY_SEVERITY_NAMES, text);
+}
+
+std::optional<GateOnFail> TryParseGateOnFail(const std::string& text) {
+    return ParseName(GATE_ON_FAIL_NAMES, text);
+}
+
+std::optional<CrossCheckType> TryParseCrossCheckType(const std::string& text) {
+    return ParseName(CROSS_CHECK_TYPE_NAMES, text);
 }
 
 std::string ErrorStrategyName(ErrorStrategy strategy) {
@@ -219,6 +303,22 @@ std::optional<DateFormat> TryParseDateFormat(const std::string& text) {
 
 std::vector<std::string> IncrementalModeNames() {
     return NamesOf(INCREMENTAL_MODE_NAMES);
+}
+
+std::vector<std::string> QualityTestTypeNames() {
+    return NamesOf(QUALITY_TEST_TYPE_NAMES);
+}
+
+std::vector<std::string> QualitySeverityNames() {
+    return NamesOf(QUALITY_SEVERITY_NAMES);
+}
+
+std::vector<std::string> GateOnFailNames() {
+    return NamesOf(GATE_ON_FAIL_NAMES);
+}
+
+std::vector<std::string> CrossCheckTypeNames() {
+    return NamesOf(CROSS_CHECK_TYPE_NAMES);
 }
 
 std::vector<std::string> LookbackUnitNames() {

@@ -61,8 +61,8 @@ const std::vector<std::string> SYSTEM_KEYS = {"connection",
                                               "async_derived_updates",
                                               "async_lineage",
                                               "skip_sync_wait_in_databricks"};
-// Odibi's RetentionConfig keys, then odibi's own `runs`.
-const std::vector<std::string> RETENTION_KEYS = {"daily_stats", "failures", "observability_errors", "runs"};
+// Odibi's RetentionConfig keys, then odibi's own `quality` and `runs`.
+const std::vector<std::string> RETENTION_KEYS = {"daily_stats", "failures", "observability_errors", "quality", "runs"};
 const std::vector<std::string> RETRY_KEYS = {"enabled", "max_attempts", "backoff"};
 const std::vector<std::string> BACKOFF_NAMES = {"exponential", "linear", "constant"};
 const std::vector<std::string> LOGGING_KEYS = {"level", "structured", "metadata"};
@@ -119,7 +119,7 @@ Error Ignored(std::string message, SourceLocation location) {
     return error;
 }
 
-// system.retention_days: {failures, observability_errors, daily_stats, runs}, each a whole number of
+// system.retention_days: {failures, observability_errors, daily_stats, quality, runs}, each a whole number of
 // days; a key left out keeps its default, and the whole block as null keeps all history.
 std::optional<CatalogRetention>
 ReadCatalogRetention(SchemaReader& reader, const ConfigValue& value, const std::string& path) {
@@ -151,6 +151,7 @@ ReadCatalogRetention(SchemaReader& reader, const ConfigValue& value, const std::
     retention.failures = read("failures").value_or(retention.failures);
     retention.observability_errors = read("observability_errors").value_or(retention.observability_errors);
     retention.daily_stats = read("daily_stats").value_or(retention.daily_stats);
+    retention.quality = read("quality").value_or(retention.quality);
     retention.runs = read("runs");
     return retention;
 }
@@ -188,7 +189,7 @@ std::string SanitizeName(const std::string& name) {
 }
 
 ProjectBuilder::ProjectBuilder(SchemaReader& reader, const LoadOptions& options, const EnvironmentVariables& variables)
-    : reader_(reader), options_(options), variables_(variables) {}
+    : reader_(reader), options_(options), variables_(variables), quality_(reader) {}
 
 void ProjectBuilder::NotSupported(const SourceLocation& location, const std::string& key, const std::string& why) {
     reader_.AddError(ConfigError::NotSupportedYet(key, why, location));
@@ -635,6 +636,7 @@ std::optional<PipelineConfig> ProjectBuilder::BuildPipeline(const ConfigValue& v
         }
         pipeline.nodes.push_back(std::move(*node));
     }
+    quality_.ResolveRelationships(pipeline);
     return pipeline;
 }
 

@@ -8,6 +8,7 @@
 
 #include "config_value.hpp"
 #include "environment.hpp"
+#include "quality_builder.hpp"
 #include "schema_reader.hpp"
 
 namespace odibi::config {
@@ -56,6 +57,7 @@ private:
                      const std::filesystem::path& source_directory,
                      const std::string& pipeline,
                      NodeConfig& node);
+    void BuildCrossCheckNode(MapReader& map, NodeConfig& node);
     void CheckFormat(MapReader& map, const std::string& format);
     void NotSupported(const SourceLocation& location, const std::string& key, const std::string& why);
     std::optional<std::string> ResolveExistingFile(const ConfigValue& value,
@@ -71,6 +73,7 @@ private:
     const EnvironmentVariables& variables_;
     std::filesystem::path config_directory_;
     std::vector<ConnectionUse> connection_uses_;
+    QualityBuilder quality_;
 };
 
 /// Node and pipeline names: ^[a-zA-Z_][a-zA-Z0-9_]*$.

@@ -40,6 +40,7 @@ std::optional<state::HistoryCutoff> RetentionCutoff(const config::SystemConfig& 
     state::HistoryCutoff cutoff;
     cutoff.failures = DaysBefore(now, retention.failures);
     cutoff.observability_errors = DaysBefore(now, retention.observability_errors);
+    cutoff.quality = DaysBefore(now, retention.quality);
     if (retention.runs) {
         cutoff.runs = DaysBefore(now, *retention.runs);
     }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "incremental.hpp"
+#include "quality_phase.hpp"
 #include "sql_rewrite.hpp"
 #include <fmt/format.h>
 
@@ -68,20 +69,31 @@ public:
                   engine::Connection& connection,
                   NodeResult& result)
         : node_(node), config_(*node.config), context_(context), upstream_(upstream), connection_(connection),
-          result_(result) {}
+          result_(result), history_(context.catalog, context.pipeline.name, node.name), quality_scratch_(connection) {}
 
     void Run() {
         result_.steps.clear();
         result_.warnings.clear();
         result_.catalog_problems.clear();
+        result_.quality.clear();
+        result_.rows_quarantined.reset();
         RunStatements("pre_sql", config_.pre_sql);
+        if (config_.cross_check) {
+            CheckAcrossNodes(*config_.cross_check);
+            RunStatements("post_sql", config_.post_sql);
+            return;
+        }
         std::optional<std::string> current = ResolveInput();
         if (current) {
             input_relation_ = *current;
             result_.schema_in = connection_.Describe(*current);
+            CheckContracts(*current);
         }
         current = ApplyTransformer(current);
         current = ApplySteps(current);
+        if (current && config_.validation) {
+            current = Validate(*current);
+        }
         if (!current) {
             if (config_.write) {
                 phase_ = "write";
@@ -427,9 +439,147 @@ private:
         return current;
     }
 
+    /// What checks over `relation` need to know; an empty relation (a cross-node check) masks nothing.
+    quality::QualityContext QualityContextFor(const std::string& relation) {
+        quality::QualityContext quality_context;
+        quality_context.pipeline = context_.pipeline.name;
+        quality_context.node = node_.name;
+        quality_context.run_id = context_.run_id;
+        quality_context.column_metadata = config_.columns;
+        quality_context.history = &history_;
+        quality_context.sample_size = context_.project.story.max_sampled_validations;
+        quality_context.now = Now();
+        config::SensitiveColumns sensitive = config::ParseSensitiveColumns(config_.sensitive);
+        if (!relation.empty() && (sensitive.all || !sensitive.columns.empty())) {
+            for (const auto& column : connection_.Describe(relation)) {
+                if (sensitive.Masks(column.name)) {
+                    quality_context.sensitive_columns.push_back(column.name);
+                }
+            }
+        }
+        return quality_context;
+    }
+
+    /// Where a failed quality phase points: the check the error names, else the first failed check's
+    /// place in the YAML, else `fallback`.
+    void PointAtFirstFailure(const Error& error, const std::string& fallback) {
+        config_path_ = fallback;
+        if (!error.Location().path.empty()) {
+            config_path_ = error.Location().path;
+            return;
+        }
+        for (const auto& check : result_.quality) {
+            if (check.status == quality::CheckStatus::FAILED && !check.config_path.empty()) {
+                config_path_ = check.config_path;
+                return;
+            }
+        }
+    }
+
+    std::string InputDescription() const {
+        switch (node_.input_kind) {
+        case graph::InputKind::READ:
+            return fmt::format(
+                "read {} {}", config_.read->format, config_.read->path.value_or(config_.read->table.value_or("")));
+        case graph::InputKind::INPUTS:
+            return fmt::format("input '{}'", config_.inputs.front().alias);
+        case graph::InputKind::DEPENDENCY:
+            return fmt::format("the output of node '{}'", config_.depends_on.front());
+        case graph::InputKind::NONE:
+            break;
+        }
+        return "no input";
+    }
+
+    void CheckContracts(const std::string& input) {
+        if (config_.contracts.empty()) {
+            return;
+        }
+        phase_ = "contracts";
+        step_ = fmt::format("{} contract(s) on {}", config_.contracts.size(), InputDescription());
+        sql_.clear();
+        auto started = Now();
+        try {
+            RunContracts(connection_,
+                         quality_scratch_,
+                         input,
+                         InputDescription(),
+                         config_,
+                         QualityContextFor(input),
+                         result_.quality,
+                         result_.warnings);
+        } catch (const Error& error) {
+            PointAtFirstFailure(error, config_.config_path + ".contracts");
+            throw;
+        }
+        result_.steps.push_back({phase_, step_, "", MillisecondsBetween(started, Now())});
+    }
+
+    /// Tests, quarantine and gate; returns the relation to write (the valid rows after a split).
+    std::string Validate(const std::string& current) {
+        const config::ValidationConfig& validation = *config_.validation;
+        phase_ = "validation";
+        step_ = fmt::format("{} validation test(s)", validation.tests.size());
+        sql_.clear();
+        auto started = Now();
+        ValidationOutcome outcome;
+        try {
+            outcome = RunValidation(
+                connection_, quality_scratch_, current, config_, QualityContextFor(current), result_.quality);
+        } catch (const Error& error) {
+            PointAtFirstFailure(error, validation.config_path);
+            throw;
+        }
+        result_.warnings.insert(result_.warnings.end(), outcome.warnings.begin(), outcome.warnings.end());
+        result_.steps.push_back({phase_, step_, "", MillisecondsBetween(started, Now())});
+        if (outcome.rows_quarantined > 0) {
+            WriteQuarantine(*validation.quarantine, outcome);
+        }
+        output_is_temporary_ = outcome.output_is_temporary;
+        return outcome.output_relation;
+    }
+
+    /// Quarantined rows are appended before the node's own write: if that write fails, a re-run
+    /// quarantines the same rows again (they carry the run id in _source_batch_id), so none is lost.
+    void WriteQuarantine(const config::QuarantineConfig& quarantine, const ValidationOutcome& outcome) {
+        phase_ = "quarantine";
+        step_ = fmt::format("quarantine {} row(s) to {} {}",
+                            outcome.rows_quarantined,
+                            quarantine.write.format,
+                            quarantine.write.path.value_or(quarantine.write.table.value_or("")));
+        config_path_ = quarantine.config_path;
+        auto started = Now();
+        io::WriteOutcome written = io::Write(
+            connection_,
+            io::WriteRequest{quarantine.write, StorageFor(quarantine.write.connection), outcome.quarantined_relation});
+        result_.rows_quarantined = written.rows_written;
+        result_.quarantine_location = written.location;
+        result_.warnings.push_back(fmt::format(
+            "{} row(s) failed quarantine tests and were appended to {}", written.rows_written, written.location));
+        int64_t elapsed = MillisecondsBetween(started, Now());
+        for (const auto& statement : written.sql) {
+            result_.steps.push_back({phase_, step_, SecretRegistry::Redact(statement), elapsed});
+            elapsed = 0;
+        }
+    }
+
+    /// A check node: no input, no output; it asserts over other nodes' outputs.
+    void CheckAcrossNodes(const config::CrossCheckConfig& check) {
+        phase_ = "check";
+        step_ = fmt::format("{} check over {}", config::CrossCheckTypeName(check.type), Join(check.inputs, ", "));
+        config_path_ = check.config_path;
+        sql_ = check.sql;
+        auto started = Now();
+        RunCrossCheck(connection_, check, QualityContextFor(""), result_.quality, result_.warnings);
+        result_.steps.push_back(
+            {phase_, step_, SecretRegistry::Redact(check.sql), MillisecondsBetween(started, Now())});
+    }
+
     void PublishOutput(const std::string& current) {
         bool has_dependents = !node_.dependents.empty();
-        materialized_ = node_.materialize || (config_.write.has_value() && has_dependents);
+        // A temporary view (the valid rows of a quarantine split) exists on this connection only, and
+        // only until the attempt ends: nodes that read this one get a table.
+        materialized_ = node_.materialize || ((config_.write.has_value() || output_is_temporary_) && has_dependents);
         if (materialized_) {
             Execute("publish",
                     fmt::format("materialise {}", node_.name),
@@ -748,6 +898,10 @@ private:
     /// The node's write between staging and cleanup: cleanup waits until the catalog records are
     /// written, so that a crash point can sit between the commit and the cleanup.
     std::optional<io::StagedWrite> staged_write_;
+    CatalogQualityHistory history_;
+    bool output_is_temporary_ = false;
+    /// The temporary tables and views of this attempt's checks, dropped when the attempt ends.
+    QualityScratch quality_scratch_;
 };
 
 /// Suggestions derived from the failure and what the node could see.

@@ -6,6 +6,7 @@
 
 #include "catalog_maintenance.hpp"
 #include "node_runner.hpp"
+#include "quality_phase.hpp"
 #include "recovery.hpp"
 #include "resume.hpp"
 #include <fmt/format.h>
@@ -348,7 +349,12 @@ private:
             }
             std::string name = next->name;
             Finish(name, std::move(result));
-            if (failed && StrategyOf(*next) == config::ErrorStrategy::FAIL_FAST && !stopped_) {
+            const auto& cross_check = next->config->cross_check;
+            if (failed && cross_check && cross_check->on_fail == config::QualitySeverity::FAIL && !stopped_) {
+                // A failed check node is a circuit breaker: nothing else of the pipeline starts.
+                stopped_ = true;
+                SkipRemaining(fmt::format("circuit breaker '{}' tripped", cross_check->name));
+            } else if (failed && StrategyOf(*next) == config::ErrorStrategy::FAIL_FAST && !stopped_) {
                 stopped_ = true;
                 SkipRemaining(fmt::format("pipeline stopped (fail_fast) after '{}' failed", name));
             }
@@ -396,6 +402,13 @@ private:
                     catalog.RecordFailure(failure);
                 }
             });
+        if (!node.quality.empty()) {
+            GuardCatalog(
+                catalog_,
+                catalog_problems_,
+                fmt::format("record the quality checks of node '{}'", node.node),
+                [&](state::Catalog& catalog) { catalog.RecordQualityResults(QualityRecordsOf(node, result_.run_id)); });
+        }
     }
 
     void Finalise() {

@@ -116,7 +116,8 @@ DiagnosticList ValidatePlan(const graph::Plan& plan) {
                 CheckFormat(project, config.write->format, config.write->config_path + ".format", diagnostics);
                 AppendLocated(project, io::ValidateWrite(*config.write), diagnostics);
             }
-            if (config.transformer) {
+            // The config layer typed the params of a cross_check node (config.cross_check).
+            if (config.transformer && !config.cross_check) {
                 CheckTransformer(
                     project, *config.transformer, config.params, config.config_path + ".params", diagnostics);
             }

@@ -88,7 +88,8 @@ void CheckTransformerName(const ProjectContext& context,
 
 void CheckTransformers(const ProjectContext& context, const WorkingNode& node) {
     const config::NodeConfig& config = *node.config;
-    if (config.transformer) {
+    // A cross_check node is a check typed by the config layer, not a registered transformer.
+    if (config.transformer && !config.cross_check) {
         CheckTransformerName(context, "transformer", *config.transformer, node.path + ".transformer");
     }
     for (size_t step_index = 0; step_index < config.transform_steps.size(); ++step_index) {

@@ -204,8 +204,8 @@ nlohmann::json CanonicalNodeJson(const config::NodeConfig& node, const config::P
     result["connections"] = ConnectionsJson(node, project);
     result["pre_sql"] = node.pre_sql;
     result["post_sql"] = node.post_sql;
-    result["validation"] = Canonical(node.validation);
-    result["contracts"] = Canonical(node.contracts);
+    result["validation"] = Canonical(node.validation_source);
+    result["contracts"] = Canonical(node.contracts_source);
     result["privacy"] = Canonical(node.privacy);
     result["schema_policy"] = Canonical(node.schema_policy);
     result["materialized"] = OptionalText(node.materialized);

@@ -142,6 +142,12 @@ button.active { background: var(--ink); color: var(--page); border-color: var(--
 .error-box pre { background: var(--page); }
 .skip-cause { color: var(--skipped); font-style: italic; }
 .warnings li { color: var(--running); }
+.quality { margin: 10px 0; }
+.quality h4 { margin: 6px 0; }
+.quality-checks td.sample { font-family: ui-monospace, monospace; font-size: 12px; }
+.badge.status-passed { background: var(--success-bg); color: var(--success); }
+.badge.status-warned { background: var(--running-bg); color: var(--running); }
+.badge.status-quarantined { background: var(--interrupted-bg); color: var(--interrupted); }
 .tabs { display: none; gap: 4px; margin: 12px 0 0; border-bottom: 1px solid var(--line); }
 .tabs button { border-bottom: 0; border-radius: 6px 6px 0 0; }
 body.js .tabs { display: flex; }
@@ -244,6 +250,11 @@ void AppendHeader(std::string& html, const Json& story) {
     AppendMetric(html, "Duration", DurationText(story));
     AppendMetric(html, "Rows in", FieldText(rows, "rows_in"));
     AppendMetric(html, "Rows written", FieldText(rows, "rows_written"));
+    const Json& quality = story.contains("quality") ? story["quality"] : Json::object();
+    if (quality.is_object() && quality.contains("score") && quality["score"].is_number()) {
+        bool failed = IntegerField(quality, "failed").value_or(0) > 0;
+        AppendMetric(html, "DQ score", fmt::format("{:.1f}%", quality["score"].get<double>()), failed ? "failed" : "");
+    }
     html += "</div>\n</header>\n";
 }
 
@@ -617,6 +628,50 @@ std::string NodeMeta(const Json& node) {
     return fmt::format("{}", fmt::join(parts, " · "));
 }
 
+// The node's data-quality checks: always visible (not behind a tab), with pass rates and failing samples.
+void AppendQuality(std::string& html, const Json& node) {
+    const Json& checks = ArrayField(node, "quality");
+    if (checks.empty()) {
+        return;
+    }
+    html += fmt::format(R"(<div class="quality"><h4>Data quality · score {}</h4>)",
+                        node.contains("quality_score") && node["quality_score"].is_number()
+                            ? fmt::format("{:.1f}%", node["quality_score"].get<double>())
+                            : std::string(MISSING));
+    html +=
+        "<table class=\"quality-checks\"><thead><tr><th>Check</th><th>Type</th><th>Phase</th><th>Columns</th>"
+        "<th>Status</th><th>Rows</th><th>Violations</th><th>Pass rate</th><th>Failing sample</th></tr></thead><tbody>";
+    for (const auto& check : checks) {
+        std::string status = TextField(check, "status");
+        std::string columns;
+        for (const auto& column : ArrayField(check, "columns")) {
+            columns += (columns.empty() ? "" : ", ") + ValueText(column);
+        }
+        std::string sample;
+        for (const auto& row : ArrayField(check, "failing_sample")) {
+            sample += "<div>" + EscapeHtml(ValueText(row)) + "</div>";
+        }
+        double pass_rate =
+            check.contains("pass_rate") && check["pass_rate"].is_number() ? check["pass_rate"].get<double>() : 1.0;
+        html += fmt::format(
+            R"(<tr class="check {}" data-check-status="{}" title="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><span class="badge {}">{}</span></td><td>{}</td><td>{}</td><td>{:.2f}%</td><td class="sample">{}</td></tr>)",
+            EscapeHtml(status),
+            EscapeHtml(status),
+            Text(check, "message"),
+            Text(check, "name"),
+            Text(check, "type"),
+            Text(check, "phase"),
+            EscapeHtml(columns),
+            StatusClass(status),
+            EscapeHtml(status),
+            FieldText(check, "rows_checked"),
+            FieldText(check, "violation_count"),
+            pass_rate * 100.0,
+            sample);
+    }
+    html += "</tbody></table></div>";
+}
+
 void AppendNodeCard(std::string& html, const Json& node, size_t index) {
     std::string status = TextField(node, "status");
     html += fmt::format(R"(<article class="node-card {}" id="node-{}" data-status="{}" data-node="{}">)",
@@ -647,6 +702,7 @@ void AppendNodeCard(std::string& html, const Json& node, size_t index) {
         }
         html += "</ul>";
     }
+    AppendQuality(html, node);
     html +=
         R"(<nav class="tabs" role="tablist"><button type="button" data-tab="info">Info &amp; Schema</button><button type="button" data-tab="data">Data Preview</button><button type="button" data-tab="sql">SQL Logic</button><button type="button" data-tab="config">Config</button></nav>)";
     AppendInfoPanel(html, node);

@@ -100,17 +100,29 @@ void AddSchemaDiff(Json& node,
     node["columns_type_changed"] = std::move(type_changed);
 }
 
+// The node's checks as the story shows them; failing samples are already masked for sensitive columns.
+Json QualityJson(const std::vector<quality::QualityResult>& results) {
+    Json checks = Json::array();
+    for (const auto& result : results) {
+        checks.push_back(Json{{"name", result.check_name},
+                              {"type", result.check_type},
+                              {"phase", quality::CheckPhaseName(result.phase)},
+                              {"columns", StringArray(result.columns)},
+                              {"severity", config::QualitySeverityName(result.severity)},
+                              {"status", quality::CheckStatusName(result.status)},
+                              {"rows_checked", result.rows_checked},
+                              {"violation_count", result.violation_count},
+                              {"pass_rate", result.pass_rate},
+                              {"threshold", result.threshold ? Json(*result.threshold) : Json(nullptr)},
+                              {"observed_value", result.observed_value ? Json(*result.observed_value) : Json(nullptr)},
+                              {"failing_sample", StringArray(result.failing_sample)},
+                              {"message", TextOrNull(result.message)}});
+    }
+    return checks;
+}
+
 bool IsMaskedColumn(const SensitiveColumns* sensitive, const std::string& column) {
-    if (sensitive == nullptr) {
-        return false;
-    }
-    if (sensitive->all) {
-        return true;
-    }
-    std::string lowered = ToLower(column);
-    return std::any_of(sensitive->columns.begin(), sensitive->columns.end(), [&](const std::string& candidate) {
-        return ToLower(candidate) == lowered;
-    });
+    return sensitive != nullptr && sensitive->Masks(column);
 }
 
 Json SampleJson(const execute::Sample& sample, size_t max_rows, const SensitiveColumns* sensitive) {
@@ -231,6 +243,11 @@ Json NodeJson(const execute::NodeResult& node, const StoryOptions& options) {
         json["write"] =
             Json{{"location", node.write_location}, {"format", node.write_format}, {"mode", node.write_mode}};
     }
+    json["rows_quarantined"] = OptionalInteger(node.rows_quarantined);
+    json["quarantine_location"] = TextOrNull(node.quarantine_location);
+    json["quality"] = QualityJson(node.quality);
+    json["quality_score"] =
+        node.quality.empty() ? Json(nullptr) : Json(RoundToOneDecimal(quality::QualityScore(node.quality)));
     json["version_hash"] = node.version_hash;
     json["config"] = ConfigJson(node.config_yaml);
     return json;
@@ -261,26 +278,6 @@ void RedactInPlace(Json& value) {
 }
 
 } // namespace
-
-SensitiveColumns ParseSensitiveColumns(const config::Json& sensitive) {
-    SensitiveColumns columns;
-    if (sensitive.is_boolean()) {
-        columns.all = sensitive.get<bool>();
-        return columns;
-    }
-    if (sensitive.is_string()) {
-        columns.columns.push_back(sensitive.get<std::string>());
-        return columns;
-    }
-    if (sensitive.is_array()) {
-        for (const auto& item : sensitive) {
-            if (item.is_string()) {
-                columns.columns.push_back(item.get<std::string>());
-            }
-        }
-    }
-    return columns;
-}
 
 StoryOptions MakeStoryOptions(const config::StoryConfig& story, const config::PipelineConfig& pipeline) {
     StoryOptions options;
@@ -353,6 +350,24 @@ Json BuildStory(const execute::PipelineResult& result, const StoryOptions& optio
         }
     }
     story["rows"] = Json{{"rows_in", OptionalInteger(rows_in)}, {"rows_written", OptionalInteger(rows_written)}};
+
+    // The run's data-quality score is over every check of every node, so a node with many checks
+    // weighs more than one with a single check.
+    std::vector<quality::QualityResult> checks;
+    for (const auto& node : result.nodes) {
+        checks.insert(checks.end(), node.quality.begin(), node.quality.end());
+    }
+    auto count_status = [&](quality::CheckStatus status) {
+        return std::count_if(
+            checks.begin(), checks.end(), [&](const quality::QualityResult& check) { return check.status == status; });
+    };
+    story["quality"] =
+        Json{{"score", checks.empty() ? Json(nullptr) : Json(RoundToOneDecimal(quality::QualityScore(checks)))},
+             {"checks", checks.size()},
+             {"passed", count_status(quality::CheckStatus::PASSED)},
+             {"warned", count_status(quality::CheckStatus::WARNED)},
+             {"failed", count_status(quality::CheckStatus::FAILED)},
+             {"quarantined", count_status(quality::CheckStatus::QUARANTINED)}};
 
     Json dag_nodes = Json::array();
     Json dag_edges = Json::array();

@@ -198,6 +198,46 @@ std::vector<Migration> BuildMigrations() {
             "(timestamp)",
         },
     });
+    migrations.push_back(Migration{
+        4,
+        "data-quality results: every check of every run",
+        {
+            // One row per check odibi evaluated in a run (tests, contracts, gates, cross-node checks).
+            // pass_rate, threshold and observed_value are fractions or measured values; failing_sample is
+            // a JSON array of redacted example rows.
+            R"sql(CREATE TABLE IF NOT EXISTS meta_quality (
+    quality_id TEXT NOT NULL PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    pipeline_name TEXT NOT NULL,
+    node_name TEXT,
+    check_name TEXT NOT NULL,
+    check_type TEXT NOT NULL,
+    phase TEXT,
+    columns TEXT,
+    severity TEXT,
+    status TEXT NOT NULL,
+    rows_checked BIGINT NOT NULL DEFAULT 0,
+    violation_count BIGINT NOT NULL DEFAULT 0,
+    pass_rate DOUBLE PRECISION NOT NULL,
+    threshold DOUBLE PRECISION,
+    observed_value DOUBLE PRECISION,
+    failing_sample TEXT,
+    message TEXT,
+    timestamp TEXT NOT NULL,
+    date TEXT NOT NULL
+))sql",
+            // `odibi catalog quality --pipeline P --node N`, newest first.
+            "CREATE INDEX IF NOT EXISTS idx_meta_quality_pipeline_node_timestamp "
+            "ON meta_quality (pipeline_name, node_name, timestamp DESC)",
+            // The checks of one run (`--run`).
+            "CREATE INDEX IF NOT EXISTS idx_meta_quality_run ON meta_quality (run_id)",
+            // The previous result of one check (TryGetLastSucceededQuality) walks this index from the newest.
+            "CREATE INDEX IF NOT EXISTS idx_meta_quality_pipeline_node_check_timestamp "
+            "ON meta_quality (pipeline_name, node_name, check_name, timestamp DESC)",
+            // "The last N days" and retention are range scans on the time.
+            "CREATE INDEX IF NOT EXISTS idx_meta_quality_timestamp ON meta_quality (timestamp)",
+        },
+    });
     return migrations;
 }
 

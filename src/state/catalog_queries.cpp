@@ -167,6 +167,16 @@ constexpr std::array OBSERVABILITY_ERROR_COLUMNS = {
     UpsertColumn{"date"},
 };
 
+constexpr std::array QUALITY_COLUMNS = {
+    UpsertColumn{"quality_id"},     UpsertColumn{"run_id"},       UpsertColumn{"pipeline_name"},
+    UpsertColumn{"node_name"},      UpsertColumn{"check_name"},   UpsertColumn{"check_type"},
+    UpsertColumn{"phase"},          UpsertColumn{"columns"},      UpsertColumn{"severity"},
+    UpsertColumn{"status"},         UpsertColumn{"rows_checked"}, UpsertColumn{"violation_count"},
+    UpsertColumn{"pass_rate"},      UpsertColumn{"threshold"},    UpsertColumn{"observed_value"},
+    UpsertColumn{"failing_sample"}, UpsertColumn{"message"},      UpsertColumn{"timestamp"},
+    UpsertColumn{"date"},
+};
+
 std::string WithFilters(std::string_view select, const std::vector<std::string>& conditions) {
     std::string sql(select);
     if (!conditions.empty()) {
@@ -181,8 +191,8 @@ void AppendLimit(std::string& sql, int limit) {
     }
 }
 
-bool HasDays(const RunQuery& query) {
-    return query.days.has_value() && *query.days > 0;
+bool HasDays(const std::optional<int>& days) {
+    return days.has_value() && *days > 0;
 }
 
 // Node-level history of a run that is still RUNNING stays with its run, however old it is.
@@ -207,10 +217,11 @@ std::vector<HistoryTable> HistoryTables() {
         {"meta_observability_errors",
          &HistoryCutoff::observability_errors,
          "timestamp < ? AND (run_id IS NULL OR " + not_running + ")"},
+        {"meta_quality", &HistoryCutoff::quality, "timestamp < ? AND " + not_running},
     };
 }
 
-constexpr std::array<std::string_view, 10> CATALOG_TABLES = {
+constexpr std::array<std::string_view, 11> CATALOG_TABLES = {
     "meta_pipeline_runs",
     "meta_runs",
     "meta_node_runs",
@@ -221,6 +232,7 @@ constexpr std::array<std::string_view, 10> CATALOG_TABLES = {
     "meta_tables",
     "meta_write_intents",
     "meta_observability_errors",
+    "meta_quality",
 };
 
 } // namespace
@@ -281,6 +293,9 @@ std::span<const UpsertColumn> WriteIntentColumns() {
 }
 std::span<const UpsertColumn> ObservabilityErrorColumns() {
     return OBSERVABILITY_ERROR_COLUMNS;
+}
+std::span<const UpsertColumn> QualityColumns() {
+    return QUALITY_COLUMNS;
 }
 
 std::string ListWriteIntentsSql() {
@@ -382,7 +397,7 @@ BoundQuery PipelineRunsQuery(const RunQuery& query, TimePoint now) {
         conditions.emplace_back("status = ?");
         bound.parameters.push_back(NormalizeStatus(*query.status));
     }
-    if (HasDays(query)) {
+    if (HasDays(query.days)) {
         conditions.emplace_back("run_start_at >= ?");
         bound.parameters.push_back(CutoffForDays(now, *query.days));
     }
@@ -410,7 +425,7 @@ BoundQuery NodeRunsQuery(const RunQuery& query, TimePoint now) {
         conditions.emplace_back("status = ?");
         bound.parameters.push_back(NormalizeStatus(*query.status));
     }
-    if (HasDays(query)) {
+    if (HasDays(query.days)) {
         conditions.emplace_back("run_start_at >= ?");
         bound.parameters.push_back(CutoffForDays(now, *query.days));
     }
@@ -430,13 +445,49 @@ BoundQuery FailuresQuery(const RunQuery& query, TimePoint now) {
         conditions.emplace_back("node_name = ?");
         bound.parameters.push_back(*query.node);
     }
-    if (HasDays(query)) {
+    if (HasDays(query.days)) {
         conditions.emplace_back("timestamp >= ?");
         bound.parameters.push_back(CutoffForDays(now, *query.days));
     }
     bound.sql = WithFilters(SELECT_FAILURES, conditions) + " ORDER BY timestamp DESC";
     AppendLimit(bound.sql, query.limit);
     return bound;
+}
+
+BoundQuery QualityResultsQuery(const QualityQuery& query, TimePoint now) {
+    BoundQuery bound;
+    std::vector<std::string> conditions;
+    if (query.pipeline) {
+        conditions.emplace_back("pipeline_name = ?");
+        bound.parameters.push_back(*query.pipeline);
+    }
+    if (query.node) {
+        conditions.emplace_back("node_name = ?");
+        bound.parameters.push_back(*query.node);
+    }
+    if (query.run_id) {
+        conditions.emplace_back("run_id = ?");
+        bound.parameters.push_back(*query.run_id);
+    }
+    if (HasDays(query.days)) {
+        conditions.emplace_back("timestamp >= ?");
+        bound.parameters.push_back(CutoffForDays(now, *query.days));
+    }
+    // The checks of one node share their timestamp: the names keep the order stable.
+    bound.sql = WithFilters(SELECT_QUALITY, conditions) + " ORDER BY timestamp DESC, pipeline_name, node_name, "
+                                                          "check_name";
+    AppendLimit(bound.sql, query.limit);
+    return bound;
+}
+
+std::string LastSucceededQualitySql() {
+    // The outer columns are meta_quality's; the subquery names its own table, so that run_id and the
+    // node's names are compared across the two tables and never with themselves.
+    return std::string(SELECT_QUALITY) +
+           " WHERE pipeline_name = ? AND node_name = ? AND check_name = ? AND EXISTS (SELECT 1 FROM meta_node_runs "
+           "WHERE meta_node_runs.run_id = meta_quality.run_id AND meta_node_runs.pipeline_name = "
+           "meta_quality.pipeline_name AND meta_node_runs.node_name = meta_quality.node_name AND "
+           "meta_node_runs.status = 'SUCCESS') ORDER BY timestamp DESC LIMIT 1";
 }
 
 } // namespace odibi::state

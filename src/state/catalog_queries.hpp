@@ -46,6 +46,7 @@ struct BoundQuery {
 [[nodiscard]] std::span<const UpsertColumn> TableColumns();
 [[nodiscard]] std::span<const UpsertColumn> WriteIntentColumns();
 [[nodiscard]] std::span<const UpsertColumn> ObservabilityErrorColumns();
+[[nodiscard]] std::span<const UpsertColumn> QualityColumns();
 
 // SELECT lists whose columns follow the field order of the matching record struct.
 inline constexpr std::string_view SELECT_PIPELINE_RUNS =
@@ -68,6 +69,10 @@ inline constexpr std::string_view SELECT_SCHEMAS =
 inline constexpr std::string_view SELECT_WRITE_INTENTS =
     "SELECT intent_id, run_id, pipeline_name, node_name, target, staging, mode, format, published_marker, "
     "commit_json, created_at FROM meta_write_intents";
+inline constexpr std::string_view SELECT_QUALITY =
+    "SELECT quality_id, run_id, pipeline_name, node_name, check_name, check_type, phase, columns, severity, status, "
+    "rows_checked, violation_count, pass_rate, threshold, observed_value, failing_sample, message, timestamp "
+    "FROM meta_quality";
 
 /// The newest run of one pipeline (parameters: pipeline_name[, status]); served by
 /// idx_meta_pipeline_runs_pipeline_start.
@@ -116,5 +121,12 @@ struct HistoryQuery {
 [[nodiscard]] BoundQuery PipelineRunsQuery(const RunQuery& query, TimePoint now);
 [[nodiscard]] BoundQuery NodeRunsQuery(const RunQuery& query, TimePoint now);
 [[nodiscard]] BoundQuery FailuresQuery(const RunQuery& query, TimePoint now);
+/// Quality results matching the filters, newest first (checks of one moment ordered by pipeline, node and
+/// check name).
+[[nodiscard]] BoundQuery QualityResultsQuery(const QualityQuery& query, TimePoint now);
+/// The newest result of one check of a node from a run in which the node succeeded (parameters:
+/// pipeline_name, node_name, check_name); served by idx_meta_quality_pipeline_node_check_timestamp and
+/// meta_node_runs' unique (run_id, pipeline_name, node_name).
+[[nodiscard]] std::string LastSucceededQualitySql();
 
 } // namespace odibi::state

@@ -1,10 +1,13 @@
 // Record helpers shared by the catalog backends: required fields, JSON columns, state value order.
 #include "catalog_records.hpp"
 
+#include <cmath>
+
 #include "catalog_text.hpp"
 #include <fmt/format.h>
 
 #include "odibi/common/error.hpp"
+#include "odibi/common/identity.hpp"
 
 namespace odibi::state {
 
@@ -21,6 +24,30 @@ PipelineRunRecord BeginRunRow(const PipelineRunRecord& record, const std::string
     row.run_start_at = ValueOrDefault(record.run_start_at, now);
     row.status = record.status.empty() ? std::string("RUNNING") : NormalizeStatus(record.status);
     row.heartbeat_at = ValueOrDefault(record.heartbeat_at, row.run_start_at);
+    return row;
+}
+
+QualityRecord QualityRow(const QualityRecord& record, const std::string& now) {
+    constexpr std::string_view OPERATION = "record quality results";
+    RequireRecordField(record.run_id, "run_id", OPERATION);
+    RequireRecordField(record.pipeline_name, "pipeline_name", OPERATION);
+    RequireRecordField(record.check_name, "check_name", OPERATION);
+    RequireRecordField(record.check_type, "check_type", OPERATION);
+    RequireRecordField(record.status, "status", OPERATION);
+    if (std::isnan(record.pass_rate)) {
+        throw InternalError(
+            fmt::format("catalog {}: pass_rate of check {} is not a number", OPERATION, record.check_name));
+    }
+    auto number_or_null = [](const std::optional<double>& value) {
+        return value && std::isnan(*value) ? std::nullopt : value;
+    };
+    QualityRecord row = record;
+    row.quality_id = ValueOrDefault(record.quality_id, NewUuid());
+    row.timestamp = ValueOrDefault(record.timestamp, now);
+    row.threshold = number_or_null(record.threshold);
+    row.observed_value = number_or_null(record.observed_value);
+    row.failing_sample = record.failing_sample.is_null() ? nlohmann::json::array() : record.failing_sample;
+    row.message = RedactForCatalog(record.message, ERROR_MESSAGE_MAX_CHARACTERS);
     return row;
 }
 

@@ -25,6 +25,13 @@ void RequireRecordField(const std::string& value, std::string_view field, std::s
 /// defaulting to `now`, status RUNNING when empty (else normalised).
 [[nodiscard]] PipelineRunRecord BeginRunRow(const PipelineRunRecord& record, const std::string& now);
 
+/// The row RecordQualityResults writes for `record`: required fields checked (run_id, pipeline_name,
+/// check_name, check_type, status), the id a new UUID and the timestamp `now` when empty, the message
+/// redacted and cut to ERROR_MESSAGE_MAX_CHARACTERS, a null sample an empty array. A pass rate that is
+/// not a number is a bug of the caller; a threshold or observed value that is not a number is stored as
+/// NULL (SQLite cannot store NaN).
+[[nodiscard]] QualityRecord QualityRow(const QualityRecord& record, const std::string& now);
+
 /// Compact JSON text; invalid UTF-8 is replaced rather than thrown.
 [[nodiscard]] std::string DumpCatalogJson(const nlohmann::json& value);
 
@@ -38,7 +45,7 @@ void RequireRecordField(const std::string& value, std::string_view field, std::s
 [[nodiscard]] bool IsLargerStateValue(const std::string& candidate, const std::string& stored);
 
 // Readers of one result row. `Row` reads columns left to right: Text(), Int64(), Int(),
-// NullableInt64(); the order is that of the SELECT lists in catalog_queries.hpp.
+// NullableInt64(), Double(), NullableDouble(); the order is that of the SELECT lists in catalog_queries.hpp.
 
 template <typename Row> PipelineRunRecord ReadPipelineRunRow(Row& row) {
     PipelineRunRecord record;
@@ -152,6 +159,29 @@ template <typename Row> WriteIntent ReadWriteIntentRow(Row& row) {
     intent.commit = ParseCatalogJson(row.Text(), nlohmann::json::object());
     intent.created_at = row.Text();
     return intent;
+}
+
+template <typename Row> QualityRecord ReadQualityRow(Row& row) {
+    QualityRecord record;
+    record.quality_id = row.Text();
+    record.run_id = row.Text();
+    record.pipeline_name = row.Text();
+    record.node_name = row.Text();
+    record.check_name = row.Text();
+    record.check_type = row.Text();
+    record.phase = row.Text();
+    record.columns = row.Text();
+    record.severity = row.Text();
+    record.status = row.Text();
+    record.rows_checked = row.Int64();
+    record.violation_count = row.Int64();
+    record.pass_rate = row.Double();
+    record.threshold = row.NullableDouble();
+    record.observed_value = row.NullableDouble();
+    record.failing_sample = ParseCatalogJson(row.Text(), nlohmann::json::array());
+    record.message = row.Text();
+    record.timestamp = row.Text();
+    return record;
 }
 
 } // namespace odibi::state

@@ -83,8 +83,7 @@ const std::vector<std::string>& TransformerRegistry::PlannedNames() {
             "fact",
             "merge",
             "scd2",
-            // warehousing and cross-node checks
-            "cross_check",
+            // warehousing (cross_check is a check node typed by the config layer, not a transformer)
             "detect_deletes",
             // advanced transformers not built yet
             "flatten_struct",

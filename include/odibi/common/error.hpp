@@ -72,6 +72,11 @@ enum class ErrorCode : uint16_t {
     RECOVERY_FAILED = 504,
     // state: add new codes above this line
     // quality (6xx)
+    VALIDATION_FAILED = 600,
+    CONTRACT_FAILED = 601,
+    QUALITY_GATE_FAILED = 602,
+    CIRCUIT_BREAKER_TRIPPED = 603,
+    QUALITY_CHECK_INVALID = 604,
     // quality: add new codes above this line
     // observe (7xx)
     STORY_NOT_FOUND = 700,

@@ -103,6 +103,141 @@ struct WriteConfig {
     std::string config_path;
 };
 
+/// Which values of one node are masked wherever rows are shown (story samples, failing-row samples of
+/// quality checks): the node's `sensitive:` key.
+struct SensitiveColumns {
+    bool all = false;                 ///< `sensitive: true`: every value is masked
+    std::vector<std::string> columns; ///< `sensitive: [a, b]`: these columns (matched case-insensitively)
+
+    [[nodiscard]] bool Masks(const std::string& column) const;
+};
+
+/// Reads a node's `sensitive:` value: false/null -> nothing, true -> all, a list -> those columns.
+[[nodiscard]] SensitiveColumns ParseSensitiveColumns(const Json& sensitive);
+
+/// The data-quality tests of `validation.tests` and `contracts` (reference §3.8, docs/data-quality.md).
+enum class QualityTestType : uint8_t {
+    NOT_NULL,
+    UNIQUE,
+    ACCEPTED_VALUES,
+    ROW_COUNT,
+    CUSTOM_SQL,
+    RANGE,
+    REGEX_MATCH,
+    VOLUME_DROP,
+    SCHEMA,
+    DISTRIBUTION,
+    FRESHNESS,
+    RELATIONSHIPS,
+};
+
+/// A test's `on_fail`: what a failing test does to the node.
+enum class QualitySeverity : uint8_t { FAIL, WARN, QUARANTINE };
+
+/// How a `distribution` test compares its metric: with a constant (`">100"`, `"<= 0.05"`) or with the
+/// same metric of the previous successful run (`"within 10%"`).
+struct DistributionThreshold {
+    std::string comparison; ///< one of > >= < <= == != ; empty for `within`
+    double value = 0.0;     ///< the constant, or the allowed change in percent for `within`
+    bool relative_to_previous = false;
+    std::string text; ///< as written, for messages
+};
+
+struct QualityTestConfig {
+    QualityTestType type = QualityTestType::NOT_NULL;
+    /// `name`, else the type's name; unique within its list (a repeated name gets "_<index>").
+    std::string name;
+    QualitySeverity on_fail = QualitySeverity::FAIL; ///< `distribution` defaults to WARN
+    std::vector<std::string> columns;                ///< not_null, unique (composite)
+    /// accepted_values, range, regex_match, distribution, freshness ("updated_at"), relationships
+    std::string column;
+    Json values = Json::array();     ///< accepted_values: scalars
+    std::optional<int64_t> min_rows; ///< row_count min
+    std::optional<int64_t> max_rows; ///< row_count max
+    Json min;                        ///< range lower bound (number or string, inclusive); null when absent
+    Json max;                        ///< range upper bound; null when absent
+    std::string pattern;             ///< regex_match: anchored at the start, as Odibi's re.match
+    std::string condition;           ///< custom_sql: SQL boolean over the row, true = valid
+    /// custom_sql: allowed fraction of failing rows (0.0); volume_drop: allowed drop against the
+    /// average (0.5).
+    double threshold = 0.0;
+    int lookback_days = 7; ///< volume_drop
+    bool strict = true;    ///< schema: the columns equal (true) or include (false) the node's `columns:`
+    std::string metric;    ///< distribution: mean | min | max | null_percentage
+    std::optional<DistributionThreshold> distribution_threshold;
+    int64_t max_age_seconds = 0; ///< freshness: `max_age` ("24h", "7d", "30m")
+    std::string max_age;         ///< freshness: as written
+    std::string to;              ///< relationships: the node (or view) that holds the referenced keys
+    std::string field;           ///< relationships: the key column there (defaults to `column`)
+    bool nullable = false;       ///< relationships: null keys pass
+    std::string config_path;     ///< "pipelines[0].nodes[1].validation.tests[2]"
+};
+
+/// `validation.mode`: whether failing tests fail the node or only warn.
+enum class ValidationMode : uint8_t { FAIL, WARN };
+
+/// `validation.quarantine`: where rows failing `on_fail: quarantine` tests are appended, and which
+/// metadata columns they get (both spellings, `rejection_reason` and `_rejection_reason`, are read).
+struct QuarantineConfig {
+    WriteConfig write; ///< connection, format (parquet unless given), path or table; mode append
+    bool add_rejection_reason = true;
+    bool add_rejected_at = true;
+    bool add_source_batch_id = true;
+    bool add_failed_tests = true;
+    bool add_original_node = false;
+    int retention_days = 90;
+    std::optional<int64_t> max_rows;
+    std::optional<double> sample_fraction; ///< 0..1
+    std::string config_path;
+};
+
+enum class GateOnFail : uint8_t { ABORT, WARN_AND_WRITE, WRITE_VALID_ONLY };
+
+struct GateThreshold {
+    std::string test; ///< a test name
+    double min_pass_rate = 0.0;
+};
+
+struct GateRowCount {
+    std::optional<int64_t> min;
+    std::optional<int64_t> max;
+    std::optional<double> change_threshold; ///< 0..1 against the previous successful run
+};
+
+/// `validation.gate`: the batch-level decision after the tests (reference §3.4).
+struct GateConfig {
+    double require_pass_rate = 0.95;
+    GateOnFail on_fail = GateOnFail::ABORT;
+    std::vector<GateThreshold> thresholds;
+    std::optional<GateRowCount> row_count;
+    std::string config_path;
+};
+
+struct ValidationConfig {
+    ValidationMode mode = ValidationMode::FAIL;
+    std::vector<QualityTestConfig> tests;
+    std::optional<QuarantineConfig> quarantine;
+    std::optional<GateConfig> gate;
+    bool fail_fast = false;
+    std::string config_path;
+};
+
+/// What a cross-node check (`transformer: cross_check`) asserts over other nodes' outputs.
+enum class CrossCheckType : uint8_t { ROW_COUNT_DIFF, SCHEMA_MATCH, SQL };
+
+/// A check node: no output of its own; on failure it stops the pipeline (`on_fail: fail`) or warns.
+struct CrossCheckConfig {
+    CrossCheckType type = CrossCheckType::ROW_COUNT_DIFF;
+    std::string name;                ///< `name` param, else the node's name
+    std::vector<std::string> inputs; ///< node names (>= 2 for row_count_diff and schema_match)
+    double threshold = 0.0;          ///< row_count_diff: allowed |n - base| / base
+    /// sql: a query over the named nodes that returns the violating rows; the check passes when it
+    /// returns none.
+    std::string sql;
+    QualitySeverity on_fail = QualitySeverity::FAIL; ///< fail | warn
+    std::string config_path;
+};
+
 enum class StepKind : uint8_t { SQL, SQL_FILE, FUNCTION, OPERATION };
 
 struct TransformStep {
@@ -153,13 +288,16 @@ struct NodeConfig {
     bool cache = false;
     std::optional<std::string> log_level;
     ErrorStrategy on_error = ErrorStrategy::FAIL_LATER;
-    std::optional<RetryConfig> retry;        ///< never set from YAML (no node-level retry: in Odibi)
-    Json validation;                         ///< null when absent (typed by the data-quality feature)
-    Json contracts;                          ///< null when absent
-    Json sensitive;                          ///< false, true, or a list of column names
-    Json privacy;                            ///< null when absent
-    Json schema_policy;                      ///< null when absent
-    std::optional<std::string> materialized; ///< table | view | incremental
+    std::optional<RetryConfig> retry;            ///< never set from YAML (no node-level retry: in Odibi)
+    std::optional<ValidationConfig> validation;  ///< post-transform tests, quarantine, gate
+    std::vector<QualityTestConfig> contracts;    ///< pre-transform tests on the node's input
+    std::optional<CrossCheckConfig> cross_check; ///< set when `transformer: cross_check`
+    Json validation_source;                      ///< `validation:` as written (null when absent), for the version hash
+    Json contracts_source;                       ///< `contracts:` as written (null when absent), for the version hash
+    Json sensitive;                              ///< false, true, or a list of column names
+    Json privacy;                                ///< null when absent
+    Json schema_policy;                          ///< null when absent
+    std::optional<std::string> materialized;     ///< table | view | incremental
     bool streaming = false;
     std::optional<std::string> explanation_file; ///< absolute path; its contents are in `explanation`
     std::string source_file;                     ///< YAML file that defined the node (for relative sql_file)
@@ -199,6 +337,7 @@ struct StoryConfig {
 struct CatalogRetention {
     int failures = 90;             ///< meta_failures
     int observability_errors = 90; ///< meta_observability_errors
+    int quality = 90;              ///< meta_quality
     int daily_stats = 365;         ///< accepted for Odibi configs: odibi keeps no daily stats table
     /// odibi's own key: meta_pipeline_runs, meta_runs and meta_node_runs. Unset: kept forever.
     std::optional<int> runs;
@@ -292,6 +431,14 @@ struct CollectedLoad {
 /// String tables (one per enum), used for YAML parsing, JSON output and suggestions.
 [[nodiscard]] std::string WriteModeName(WriteMode mode);
 [[nodiscard]] std::optional<WriteMode> TryParseWriteMode(const std::string& text);
+[[nodiscard]] std::string QualityTestTypeName(QualityTestType type);
+[[nodiscard]] std::optional<QualityTestType> TryParseQualityTestType(const std::string& text);
+[[nodiscard]] std::string QualitySeverityName(QualitySeverity severity);
+[[nodiscard]] std::string GateOnFailName(GateOnFail on_fail);
+[[nodiscard]] std::string CrossCheckTypeName(CrossCheckType type);
+[[nodiscard]] std::optional<QualitySeverity> TryParseQualitySeverity(const std::string& text);
+[[nodiscard]] std::optional<GateOnFail> TryParseGateOnFail(const std::string& text);
+[[nodiscard]] std::optional<CrossCheckType> TryParseCrossCheckType(const std::string& text);
 [[nodiscard]] std::string ErrorStrategyName(ErrorStrategy strategy);
 [[nodiscard]] std::optional<ErrorStrategy> TryParseErrorStrategy(const std::string& text);
 [[nodiscard]] std::string EngineName(EngineKind engine);
@@ -307,6 +454,10 @@ struct CollectedLoad {
 [[nodiscard]] std::optional<DateFormat> TryParseDateFormat(const std::string& text);
 /// Names of each table, in declaration order (for did-you-mean and error messages).
 [[nodiscard]] std::vector<std::string> IncrementalModeNames();
+[[nodiscard]] std::vector<std::string> QualityTestTypeNames();
+[[nodiscard]] std::vector<std::string> QualitySeverityNames();
+[[nodiscard]] std::vector<std::string> GateOnFailNames();
+[[nodiscard]] std::vector<std::string> CrossCheckTypeNames();
 [[nodiscard]] std::vector<std::string> LookbackUnitNames();
 [[nodiscard]] std::vector<std::string> DateFormatNames();
 /// A `watermark_lag` such as "30m" or "2h" (N{s,m,h,d,w}) in seconds; nullopt when malformed.

@@ -9,6 +9,7 @@
 #include "odibi/common/error.hpp"
 #include "odibi/config/project.hpp"
 #include "odibi/engine/database.hpp"
+#include "odibi/quality/quality.hpp"
 
 namespace odibi::execute {
 
@@ -68,6 +69,11 @@ struct NodeResult {
     /// Catalog writes of this node that failed (also among `warnings`); the pipeline reports them
     /// in its run message and in meta_observability_errors.
     std::vector<std::string> catalog_problems;
+    /// Every data-quality check the node evaluated (contracts, tests, gate, cross-node check), passed
+    /// or not, in the order they ran; recorded in meta_quality and shown in the story.
+    std::vector<quality::QualityResult> quality;
+    std::optional<int64_t> rows_quarantined; ///< rows appended to the quarantine target
+    std::string quarantine_location;
     std::string write_location; ///< resolved path written, if any
     std::string write_format;
     std::string write_mode;

@@ -23,11 +23,8 @@ inline constexpr const char* STORY_KIND = "pipeline_run";
 /// Most runs listed on a pipeline's index page.
 inline constexpr size_t STORY_INDEX_RUN_LIMIT = 50;
 
-/// Which sample values of one node are masked in the story (the node's `sensitive:` key).
-struct SensitiveColumns {
-    bool all = false;                 ///< `sensitive: true`: every sample value is masked
-    std::vector<std::string> columns; ///< `sensitive: [a, b]`: these columns (matched case-insensitively)
-};
+using config::ParseSensitiveColumns;
+using config::SensitiveColumns;
 
 /// How BuildStory turns a run result into a story.
 struct StoryOptions {
@@ -37,8 +34,6 @@ struct StoryOptions {
     std::map<std::string, SensitiveColumns> sensitive_columns;
 };
 
-/// Reads a node's `sensitive:` value: false/null -> nothing, true -> all, a list -> those columns.
-[[nodiscard]] SensitiveColumns ParseSensitiveColumns(const config::Json& sensitive);
 /// Story options of one pipeline: `story.max_sample_rows` and every node's `sensitive:`.
 [[nodiscard]] StoryOptions MakeStoryOptions(const config::StoryConfig& story, const config::PipelineConfig& pipeline);
 

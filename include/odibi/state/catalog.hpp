@@ -172,6 +172,39 @@ struct ObservabilityErrorRecord {
     std::string timestamp;
 };
 
+/// One data-quality check of one run (meta_quality): every test, contract, gate and cross-node check
+/// odibi evaluated, passed or not. An empty quality_id gets a new UUID; an empty timestamp gets the
+/// time of writing.
+struct QualityRecord {
+    std::string quality_id;
+    std::string run_id;
+    std::string pipeline_name;
+    std::string node_name;
+    std::string check_name;
+    std::string check_type; ///< not_null, unique, ..., gate, row_count_diff, schema_match, sql
+    std::string phase;      ///< contract | validation | gate | cross_check
+    std::string columns;    ///< comma-joined
+    std::string severity;   ///< fail | warn | quarantine
+    std::string status;     ///< passed | warned | failed | quarantined
+    int64_t rows_checked = 0;
+    int64_t violation_count = 0;
+    double pass_rate = 1.0;
+    std::optional<double> threshold;
+    std::optional<double> observed_value;
+    nlohmann::json failing_sample = nlohmann::json::array(); ///< strings, already redacted
+    std::string message;                                     ///< at most 1000 characters, redacted
+    std::string timestamp;
+};
+
+/// Filters for ListQualityResults; results come newest first.
+struct QualityQuery {
+    std::optional<std::string> pipeline;
+    std::optional<std::string> node;
+    std::optional<std::string> run_id;
+    std::optional<int> days; ///< checks recorded within the last N days (N <= 0: no filter)
+    int limit = 100;         ///< 0 or less: no limit
+};
+
 /// Filters for the List* queries; results come newest first.
 struct RunQuery {
     std::optional<std::string> pipeline;
@@ -190,6 +223,7 @@ struct HistoryCutoff {
     std::optional<std::string> runs;
     std::optional<std::string> failures;             ///< meta_failures, by timestamp
     std::optional<std::string> observability_errors; ///< meta_observability_errors, by timestamp
+    std::optional<std::string> quality;              ///< meta_quality, by timestamp
 };
 
 /// The rows of one table that a history cleanup deleted (or, from CountHistory, would delete).
@@ -272,6 +306,14 @@ public:
 
     /// Records a failed catalog or observability write of a run (meta_observability_errors).
     virtual void RecordObservabilityError(const ObservabilityErrorRecord& record) = 0;
+
+    /// Inserts the checks of one node (or of a run's cross-node checks) in one transaction.
+    virtual void RecordQualityResults(const std::vector<QualityRecord>& records) = 0;
+    [[nodiscard]] virtual std::vector<QualityRecord> ListQualityResults(const QualityQuery& query) = 0;
+    /// The latest record of check `check_name` of the node from a run in which the node succeeded
+    /// (meta_node_runs status SUCCESS), if any: the baseline of "within X% of the previous run".
+    [[nodiscard]] virtual std::optional<QualityRecord>
+    TryGetLastSucceededQuality(const std::string& pipeline, const std::string& node, const std::string& check_name) = 0;
 
     [[nodiscard]] virtual std::vector<PipelineRunRecord> ListPipelineRuns(const RunQuery& query) = 0;
     [[nodiscard]] virtual std::vector<NodeRunRecord> ListNodeRuns(const RunQuery& query) = 0;

@@ -50,6 +50,8 @@ public:
     int64_t Int64() { return result_.Int64(row_, next_column_++); }
     int Int() { return static_cast<int>(result_.Int64(row_, next_column_++)); }
     std::optional<int64_t> NullableInt64() { return result_.NullableInt64(row_, next_column_++); }
+    double Double() { return result_.Double(row_, next_column_++); }
+    std::optional<double> NullableDouble() { return result_.NullableDouble(row_, next_column_++); }
 
 private:
     const PostgresResult& result_;
@@ -387,6 +389,64 @@ public:
                 parameters,
                 "record observability error");
         });
+    }
+
+    void RecordQualityResults(const std::vector<QualityRecord>& records) override {
+        if (records.empty()) {
+            return;
+        }
+        std::string now = FormatIsoUtc(Now());
+        std::vector<PostgresParameters> rows;
+        rows.reserve(records.size());
+        for (const auto& record : records) {
+            QualityRecord row = QualityRow(record, now);
+            PostgresParameters parameters;
+            parameters.Text(row.quality_id)
+                .Text(row.run_id)
+                .Text(row.pipeline_name)
+                .NullableText(row.node_name)
+                .Text(row.check_name)
+                .Text(row.check_type)
+                .NullableText(row.phase)
+                .NullableText(row.columns)
+                .NullableText(row.severity)
+                .Text(row.status)
+                .Int64(row.rows_checked)
+                .Int64(row.violation_count)
+                .Double(row.pass_rate)
+                .NullableDouble(row.threshold)
+                .NullableDouble(row.observed_value)
+                .Text(SecretRegistry::Redact(DumpCatalogJson(row.failing_sample)))
+                .NullableText(row.message)
+                .Text(row.timestamp)
+                .Text(DateOf(row.timestamp));
+            rows.push_back(std::move(parameters));
+        }
+        std::string sql = UpsertSql("meta_quality", QualityColumns(), "quality_id");
+        InTransaction("record quality results", [&]() {
+            for (const auto& parameters : rows) {
+                Run(sql, parameters, "record quality results");
+            }
+        });
+    }
+
+    std::vector<QualityRecord> ListQualityResults(const QualityQuery& query) override {
+        auto bound = QualityResultsQuery(query, Now());
+        return Query<QualityRecord>(
+            bound.sql, TextParameters(bound.parameters), "list quality results", ReadQualityRow<RowReader>);
+    }
+
+    std::optional<QualityRecord> TryGetLastSucceededQuality(const std::string& pipeline,
+                                                            const std::string& node,
+                                                            const std::string& check_name) override {
+        auto records = Query<QualityRecord>(LastSucceededQualitySql(),
+                                            PostgresParameters().Text(pipeline).Text(node).Text(check_name),
+                                            "read the last succeeded quality result",
+                                            ReadQualityRow<RowReader>);
+        if (records.empty()) {
+            return std::nullopt;
+        }
+        return records.front();
     }
 
     std::vector<PipelineRunRecord> ListPipelineRuns(const RunQuery& query) override {

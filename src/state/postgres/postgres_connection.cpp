@@ -66,6 +66,20 @@ PostgresParameters& PostgresParameters::NullableInt64(std::optional<int64_t> val
     return *this;
 }
 
+PostgresParameters& PostgresParameters::Double(double value) {
+    // fmt writes the shortest round-trip form ("0.1", "1e-07", "inf", "nan"); float8in reads all of them.
+    values_.emplace_back(fmt::format("{}", value));
+    return *this;
+}
+
+PostgresParameters& PostgresParameters::NullableDouble(std::optional<double> value) {
+    if (value) {
+        return Double(*value);
+    }
+    values_.emplace_back(std::nullopt);
+    return *this;
+}
+
 int64_t PostgresResult::ChangedRows() const {
     std::string_view text = PQcmdTuples(result_.get());
     int64_t rows = 0;
@@ -94,6 +108,24 @@ std::optional<int64_t> PostgresResult::NullableInt64(int row, int column) const 
     auto [end, error_code] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error_code != std::errc() || end != text.data() + text.size()) {
         throw InternalError(fmt::format("catalog: expected an integer from PostgreSQL, got \"{}\"", text));
+    }
+    return value;
+}
+
+double PostgresResult::Double(int row, int column) const {
+    return NullableDouble(row, column).value_or(0.0);
+}
+
+std::optional<double> PostgresResult::NullableDouble(int row, int column) const {
+    if (IsNull(row, column)) {
+        return std::nullopt;
+    }
+    std::string text = Text(row, column);
+    // from_chars reads "NaN", "Infinity" and "-Infinity" too, in any case, and never looks at the locale.
+    double value = 0.0;
+    auto [end, error_code] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error_code != std::errc() || end != text.data() + text.size()) {
+        throw InternalError(fmt::format("catalog: expected a number from PostgreSQL, got \"{}\"", text));
     }
     return value;
 }

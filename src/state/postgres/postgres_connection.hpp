@@ -24,6 +24,9 @@ public:
     PostgresParameters& NullableText(std::string_view value);
     PostgresParameters& Int64(int64_t value);
     PostgresParameters& NullableInt64(std::optional<int64_t> value);
+    /// The shortest text that reads back as the same double.
+    PostgresParameters& Double(double value);
+    PostgresParameters& NullableDouble(std::optional<double> value);
 
     [[nodiscard]] const std::vector<std::optional<std::string>>& Values() const { return values_; }
 
@@ -45,6 +48,10 @@ public:
     /// NULL reads as 0.
     [[nodiscard]] int64_t Int64(int row, int column) const;
     [[nodiscard]] std::optional<int64_t> NullableInt64(int row, int column) const;
+    /// NULL reads as 0.
+    [[nodiscard]] double Double(int row, int column) const;
+    /// Reads PostgreSQL's float8 text, including NaN and [-]Infinity.
+    [[nodiscard]] std::optional<double> NullableDouble(int row, int column) const;
 
 private:
     struct Clear {

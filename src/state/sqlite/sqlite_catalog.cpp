@@ -42,6 +42,8 @@ public:
     int64_t Int64() { return statement_.ColumnInt64(next_column_++); }
     int Int() { return static_cast<int>(statement_.ColumnInt64(next_column_++)); }
     std::optional<int64_t> NullableInt64() { return statement_.ColumnNullableInt64(next_column_++); }
+    double Double() { return statement_.ColumnDouble(next_column_++); }
+    std::optional<double> NullableDouble() { return statement_.ColumnNullableDouble(next_column_++); }
 
 private:
     const SqliteStatement& statement_;
@@ -81,6 +83,11 @@ SchemaRecord ReadSchema(const SqliteStatement& statement) {
 WriteIntent ReadWriteIntent(const SqliteStatement& statement) {
     RowReader row(statement);
     return ReadWriteIntentRow(row);
+}
+
+QualityRecord ReadQuality(const SqliteStatement& statement) {
+    RowReader row(statement);
+    return ReadQualityRow(row);
 }
 
 // Binds a pipeline run in the order of PipelineRunBeginColumns / PipelineRunFinishColumns.
@@ -415,6 +422,61 @@ public:
             .BindText(DateOf(timestamp))
             .Run();
         transaction.Commit();
+    }
+
+    void RecordQualityResults(const std::vector<QualityRecord>& records) override {
+        if (records.empty()) {
+            return;
+        }
+        std::string now = FormatIsoUtc(Now());
+        std::vector<QualityRecord> rows;
+        rows.reserve(records.size());
+        for (const auto& record : records) {
+            rows.push_back(QualityRow(record, now));
+        }
+        std::lock_guard lock(connection_mutex_);
+        SqliteTransaction transaction(*connection_, "record quality results");
+        std::string sql = UpsertSql("meta_quality", QualityColumns(), "quality_id");
+        for (const auto& row : rows) {
+            connection_->Prepare(sql, "record quality results")
+                .BindText(row.quality_id)
+                .BindText(row.run_id)
+                .BindText(row.pipeline_name)
+                .BindNullableText(row.node_name)
+                .BindText(row.check_name)
+                .BindText(row.check_type)
+                .BindNullableText(row.phase)
+                .BindNullableText(row.columns)
+                .BindNullableText(row.severity)
+                .BindText(row.status)
+                .BindInt64(row.rows_checked)
+                .BindInt64(row.violation_count)
+                .BindDouble(row.pass_rate)
+                .BindNullableDouble(row.threshold)
+                .BindNullableDouble(row.observed_value)
+                .BindText(SecretRegistry::Redact(DumpCatalogJson(row.failing_sample)))
+                .BindNullableText(row.message)
+                .BindText(row.timestamp)
+                .BindText(DateOf(row.timestamp))
+                .Run();
+        }
+        transaction.Commit();
+    }
+
+    std::vector<QualityRecord> ListQualityResults(const QualityQuery& query) override {
+        return RunQueryRows<QualityRecord>(QualityResultsQuery(query, Now()), "list quality results", ReadQuality);
+    }
+
+    std::optional<QualityRecord> TryGetLastSucceededQuality(const std::string& pipeline,
+                                                            const std::string& node,
+                                                            const std::string& check_name) override {
+        auto records = RunQueryRows<QualityRecord>(BoundQuery{LastSucceededQualitySql(), {pipeline, node, check_name}},
+                                                   "read the last succeeded quality result",
+                                                   ReadQuality);
+        if (records.empty()) {
+            return std::nullopt;
+        }
+        return records.front();
     }
 
     std::vector<PipelineRunRecord> ListPipelineRuns(const RunQuery& query) override {

@@ -188,6 +188,19 @@ SqliteStatement& SqliteStatement::BindNullableInt64(std::optional<int64_t> value
     return BindInt64(*value);
 }
 
+SqliteStatement& SqliteStatement::BindDouble(double value) {
+    CheckBind(sqlite3_bind_double(statement_, next_parameter_, value));
+    return *this;
+}
+
+SqliteStatement& SqliteStatement::BindNullableDouble(std::optional<double> value) {
+    if (!value) {
+        CheckBind(sqlite3_bind_null(statement_, next_parameter_));
+        return *this;
+    }
+    return BindDouble(*value);
+}
+
 bool SqliteStatement::Step() {
     int result_code = SQLITE_OK;
     if (returned_row_) {
@@ -235,6 +248,17 @@ std::optional<int64_t> SqliteStatement::ColumnNullableInt64(int column) const {
         return std::nullopt;
     }
     return ColumnInt64(column);
+}
+
+double SqliteStatement::ColumnDouble(int column) const {
+    return sqlite3_column_double(statement_, column);
+}
+
+std::optional<double> SqliteStatement::ColumnNullableDouble(int column) const {
+    if (ColumnIsNull(column)) {
+        return std::nullopt;
+    }
+    return ColumnDouble(column);
 }
 
 bool SqliteStatement::ColumnIsNull(int column) const {

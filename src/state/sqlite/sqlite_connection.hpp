@@ -70,6 +70,8 @@ public:
     SqliteStatement& BindNullableText(std::string_view value);
     SqliteStatement& BindInt64(int64_t value);
     SqliteStatement& BindNullableInt64(std::optional<int64_t> value);
+    SqliteStatement& BindDouble(double value);
+    SqliteStatement& BindNullableDouble(std::optional<double> value);
 
     /// Advances to the next row; false when there are no more. Retries SQLITE_BUSY before the first row.
     bool Step();
@@ -81,6 +83,9 @@ public:
     /// Integer of a result column; NULL reads as 0.
     [[nodiscard]] int64_t ColumnInt64(int column) const;
     [[nodiscard]] std::optional<int64_t> ColumnNullableInt64(int column) const;
+    /// Floating-point value of a result column; NULL reads as 0.
+    [[nodiscard]] double ColumnDouble(int column) const;
+    [[nodiscard]] std::optional<double> ColumnNullableDouble(int column) const;
     [[nodiscard]] bool ColumnIsNull(int column) const;
 
 private:

@@ -203,11 +203,8 @@ TEST(Validation, NodeNeedsWorkAndTransformerNeedsParams) {
 
 TEST(Validation, FeaturesNotBuiltYetAreErrorsAtTheirLines) {
     TempDirectory directory;
-    std::string text = Replace(MinimalProject(),
-                               "      - name: load\n",
-                               "      - name: load\n        validation:\n          tests:\n"
-                               "            - type: not_null\n              columns: [id]\n"
-                               "        materialized: view\n");
+    std::string text =
+        Replace(MinimalProject(), "      - name: load\n", "      - name: load\n        materialized: view\n");
     text = Replace(text,
                    "          path: out\n",
                    "          path: out\n          zorder_by: [id]\n          merge_schema: false\n"
@@ -218,10 +215,9 @@ TEST(Validation, FeaturesNotBuiltYetAreErrorsAtTheirLines) {
     auto errors = LoadErrors(directory.Write("odibi.yaml", text));
     auto unsupported = WithCode(errors, ErrorCode::NOT_SUPPORTED_YET);
     ASSERT_EQ(errors.size(), unsupported.size()) << RenderAll(errors);
-    ASSERT_EQ(unsupported.size(), 5u) << RenderAll(errors);
+    ASSERT_EQ(unsupported.size(), 4u) << RenderAll(errors);
     for (const auto& [fragment, needle] :
-         std::vector<std::pair<std::string, std::string>>{{"validation", "validation:"},
-                                                          {"materialized: view", "materialized:"},
+         std::vector<std::pair<std::string, std::string>>{{"materialized: view", "materialized:"},
                                                           {"zorder_by", "zorder_by:"},
                                                           {"skip_if_unchanged: true", "skip_if_unchanged:"},
                                                           {"read.time_travel", "time_travel:"}}) {

@@ -28,7 +28,8 @@ std::string CutoffDays(int days) {
     return CutoffBefore(Now(), std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::days(days)));
 }
 
-// A pipeline run with one node run, one failure and one observability error, all dated `start`.
+// A pipeline run with one node run, one failure, one observability error and one quality result, all
+// dated `start`.
 void AddRun(Catalog& catalog, const std::string& run_id, const std::string& start, const std::string& status) {
     PipelineRunRecord run;
     run.run_id = run_id;
@@ -64,6 +65,15 @@ void AddRun(Catalog& catalog, const std::string& run_id, const std::string& star
     problem.error_message = "could not record node 'orders'";
     problem.timestamp = start;
     catalog.RecordObservabilityError(problem);
+    QualityRecord check;
+    check.run_id = run_id;
+    check.pipeline_name = "bronze";
+    check.node_name = "orders";
+    check.check_name = "id_not_null";
+    check.check_type = "not_null";
+    check.status = "passed";
+    check.timestamp = start;
+    catalog.RecordQualityResults({check});
 }
 
 // What is not history, written long ago: none of it may ever be deleted.
@@ -131,16 +141,17 @@ TEST_P(HistoryTest, DeletesOldFinishedHistoryAndKeepsRunningRunsAndEverythingEls
     AddEverythingElse(*catalog_, DaysAgo(400));
 
     std::string cutoff = CutoffDays(90);
-    HistoryCutoff everything{cutoff, cutoff, cutoff};
+    HistoryCutoff everything{cutoff, cutoff, cutoff, cutoff};
     std::vector<TableRows> expected = {{"meta_pipeline_runs", 2},
                                        {"meta_runs", 2},
                                        {"meta_node_runs", 2},
                                        {"meta_failures", 2},
-                                       {"meta_observability_errors", 3}};
+                                       {"meta_observability_errors", 3},
+                                       {"meta_quality", 2}};
     // Counting changes nothing and counts exactly what the delete removes.
     HistoryDeleted counted = catalog_->CountHistory(everything);
     EXPECT_EQ(Rows(counted), expected);
-    EXPECT_EQ(counted.Total(), 11);
+    EXPECT_EQ(counted.Total(), 13);
     EXPECT_EQ(Count("meta_pipeline_runs"), 4);
 
     HistoryDeleted deleted = catalog_->DeleteHistory(everything);
@@ -155,7 +166,8 @@ TEST_P(HistoryTest, DeletesOldFinishedHistoryAndKeepsRunningRunsAndEverythingEls
         kept.push_back(run.run_id);
     }
     EXPECT_THAT(kept, ElementsAre("recent", "old-but-running"));
-    for (const std::string table : {"meta_runs", "meta_node_runs", "meta_failures", "meta_observability_errors"}) {
+    for (const std::string table :
+         {"meta_runs", "meta_node_runs", "meta_failures", "meta_observability_errors", "meta_quality"}) {
         EXPECT_EQ(backend_->Int("SELECT count(*) FROM " + table + " WHERE run_id NOT IN ('recent', 'old-but-running')"),
                   0)
             << table;
@@ -190,6 +202,7 @@ TEST_P(HistoryTest, EachKindOfHistoryHasItsOwnCutoff) {
     EXPECT_EQ(Rows(catalog_->DeleteHistory(runs_only)),
               (std::vector<TableRows>{{"meta_pipeline_runs", 2}, {"meta_runs", 2}, {"meta_node_runs", 2}}));
     EXPECT_EQ(Count("meta_observability_errors"), 2);
+    EXPECT_EQ(Count("meta_quality"), 2);
 
     // No cutoff at all: nothing is looked at.
     EXPECT_TRUE(catalog_->DeleteHistory(HistoryCutoff{}).tables.empty());

@@ -46,7 +46,8 @@ TEST(PostgresCatalogTest, CreatesTheSchemaAndRecordsEveryMigration) {
                               "meta_state",
                               "meta_schemas",
                               "meta_tables",
-                              "meta_write_intents"}) {
+                              "meta_write_intents",
+                              "meta_quality"}) {
         EXPECT_EQ(backend.Int("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = '" +
                               backend.Options().schema + "' AND tablename = '" + table + "'"),
                   1)
