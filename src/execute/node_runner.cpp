@@ -524,13 +524,17 @@ private:
         auto started = Now();
         ValidationOutcome outcome;
         try {
-            outcome = RunValidation(
-                connection_, quality_scratch_, current, config_, QualityContextFor(current), result_.quality);
+            outcome = RunValidation(connection_,
+                                    quality_scratch_,
+                                    current,
+                                    config_,
+                                    QualityContextFor(current),
+                                    result_.quality,
+                                    result_.warnings);
         } catch (const Error& error) {
             PointAtFirstFailure(error, validation.config_path);
             throw;
         }
-        result_.warnings.insert(result_.warnings.end(), outcome.warnings.begin(), outcome.warnings.end());
         result_.steps.push_back({phase_, step_, "", MillisecondsBetween(started, Now())});
         if (outcome.rows_quarantined > 0) {
             WriteQuarantine(*validation.quarantine, outcome);

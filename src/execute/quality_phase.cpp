@@ -159,7 +159,8 @@ ValidationOutcome RunValidation(engine::Connection& connection,
                                 const std::string& relation,
                                 const config::NodeConfig& node,
                                 const quality::QualityContext& context,
-                                std::vector<quality::QualityResult>& results) {
+                                std::vector<quality::QualityResult>& results,
+                                std::vector<std::string>& warnings) {
     const config::ValidationConfig& validation = *node.validation;
     ValidationOutcome outcome;
     outcome.output_relation = relation;
@@ -167,7 +168,7 @@ ValidationOutcome RunValidation(engine::Connection& connection,
     quality::TestEvaluation evaluation = quality::EvaluateTests(
         connection, relation, validation.tests, quality::CheckPhase::VALIDATION, &validation, context);
     results.insert(results.end(), evaluation.results.begin(), evaluation.results.end());
-    CollectWarnings(results, first, outcome.warnings);
+    CollectWarnings(results, first, warnings);
     if (!evaluation.valid_relation.empty()) {
         outcome.output_relation = evaluation.valid_relation;
         outcome.output_is_temporary = true;
@@ -215,7 +216,7 @@ ValidationOutcome RunValidation(engine::Connection& connection,
             .WithSuggestion("fix the failing rows at their source, or change validation.gate (require_pass_rate, "
                             "thresholds, row_count), or set gate on_fail: warn_and_write or write_valid_only");
     case config::GateOnFail::WARN_AND_WRITE:
-        outcome.warnings.push_back(
+        warnings.push_back(
             fmt::format("quality gate failed ({}); writing all rows (gate on_fail: warn_and_write)", reasons));
         return outcome;
     case config::GateOnFail::WRITE_VALID_ONLY:
@@ -223,10 +224,10 @@ ValidationOutcome RunValidation(engine::Connection& connection,
             outcome.output_relation = all_passing_relation;
             outcome.output_is_temporary = true;
         }
-        outcome.warnings.push_back(fmt::format("quality gate failed ({}); writing only the {} rows that pass every "
-                                               "test (gate on_fail: write_valid_only)",
-                                               reasons,
-                                               decision.passed_rows));
+        warnings.push_back(fmt::format("quality gate failed ({}); writing only the {} rows that pass every "
+                                       "test (gate on_fail: write_valid_only)",
+                                       reasons,
+                                       decision.passed_rows));
         return outcome;
     }
     return outcome;

@@ -83,13 +83,15 @@ void RunContracts(engine::Connection& connection,
                   std::vector<std::string>& warnings);
 
 /// Tests, quarantine split and gate over the node's transformed output. Throws VALIDATION_FAILED when a
-/// test fails in fail mode, QUALITY_GATE_FAILED when the gate aborts; results are appended first.
+/// test fails in fail mode, QUALITY_GATE_FAILED when the gate aborts; results and warnings are
+/// appended first.
 [[nodiscard]] ValidationOutcome RunValidation(engine::Connection& connection,
                                               QualityScratch& scratch,
                                               const std::string& relation,
                                               const config::NodeConfig& node,
                                               const quality::QualityContext& context,
-                                              std::vector<quality::QualityResult>& results);
+                                              std::vector<quality::QualityResult>& results,
+                                              std::vector<std::string>& warnings);
 
 /// A cross-node check node: throws CIRCUIT_BREAKER_TRIPPED when it fails with on_fail fail.
 void RunCrossCheck(engine::Connection& connection,
