@@ -233,6 +233,41 @@ Error ConfigError::InvalidType(std::string_view key,
     return error;
 }
 
+namespace {
+
+Error UserConfigError(ErrorCode code, std::string message, SourceLocation location, std::string suggestion) {
+    Error error(code, ErrorSource::USER, std::move(message));
+    error.WithLocation(std::move(location));
+    if (!suggestion.empty()) {
+        error.WithSuggestion(std::move(suggestion));
+    }
+    return error;
+}
+
+} // namespace
+
+Error ConfigError::InvalidValue(std::string message, SourceLocation location, std::string suggestion) {
+    return UserConfigError(ErrorCode::INVALID_VALUE, std::move(message), std::move(location), std::move(suggestion));
+}
+
+Error ConfigError::Missing(std::string message, SourceLocation location, std::string suggestion) {
+    return UserConfigError(ErrorCode::MISSING_KEY, std::move(message), std::move(location), std::move(suggestion));
+}
+
+Error ConfigError::Conflict(std::string_view first,
+                            std::string_view second,
+                            SourceLocation location,
+                            std::string suggestion) {
+    return UserConfigError(ErrorCode::CONFLICTING_KEYS,
+                           fmt::format("\"{}\" and \"{}\" cannot be used together", first, second),
+                           std::move(location),
+                           std::move(suggestion));
+}
+
+Error ConfigError::Ignored(std::string message, SourceLocation location, std::string suggestion) {
+    return UserConfigError(ErrorCode::SETTING_IGNORED, std::move(message), std::move(location), std::move(suggestion));
+}
+
 Error ConfigError::NotSupportedYet(std::string_view key, std::string_view why, SourceLocation location) {
     Error error(
         ErrorCode::NOT_SUPPORTED_YET,

@@ -106,25 +106,12 @@ bool IsMemorySize(const std::string& text) {
     return std::regex_match(text, SIZE);
 }
 
-Error InvalidValue(std::string message, SourceLocation location, std::string suggestion) {
-    Error error(ErrorCode::INVALID_VALUE, ErrorSource::USER, std::move(message));
-    error.WithLocation(std::move(location));
-    error.WithSuggestion(std::move(suggestion));
-    return error;
-}
-
-Error Ignored(std::string message, SourceLocation location) {
-    Error error(ErrorCode::SETTING_IGNORED, ErrorSource::USER, std::move(message));
-    error.WithLocation(std::move(location));
-    return error;
-}
-
 // system.retention_days: {failures, observability_errors, daily_stats, quality, runs}, each a whole number of
 // days; a key left out keeps its default, and the whole block as null keeps all history.
 std::optional<CatalogRetention>
 ReadCatalogRetention(SchemaReader& reader, const ConfigValue& value, const std::string& path) {
     if (!value.IsMap()) {
-        reader.AddError(InvalidValue(fmt::format("system.retention_days must be a mapping of days per kind of history, "
+        reader.AddError(ConfigError::InvalidValue(fmt::format("system.retention_days must be a mapping of days per kind of history, "
                                                  "found {}",
                                                  value.Describe()),
                                      MakeLocation(value.mark, path),
@@ -138,7 +125,7 @@ ReadCatalogRetention(SchemaReader& reader, const ConfigValue& value, const std::
     for (const std::string& key : RETENTION_KEYS) {
         const ConfigValue* days = value.Find(key);
         if (days != nullptr && days->IsNull()) {
-            reader.AddError(InvalidValue(
+            reader.AddError(ConfigError::InvalidValue(
                 fmt::format("system.retention_days.{} is null; it must be a number of days", key),
                 map.KeyLocation(key),
                 fmt::format("set {} to a whole number of days (1 to {}), or remove it", key, MAXIMUM_RETENTION_DAYS)));
@@ -248,7 +235,7 @@ void ProjectBuilder::Build(const ConfigValue& root, ProjectConfig& project) {
         if (end != text->c_str() + text->size() || !(seconds >= 0)) {
             SourceLocation location;
             location.path = "environment variable ODIBI_RETRY_BASE_SECONDS";
-            reader_.AddError(InvalidValue(
+            reader_.AddError(ConfigError::InvalidValue(
                 fmt::format("ODIBI_RETRY_BASE_SECONDS must be a number of seconds >= 0, found \"{}\"", *text),
                 location,
                 "set ODIBI_RETRY_BASE_SECONDS to a number such as 0, 0.5 or 1, or unset it"));
@@ -311,12 +298,12 @@ void ProjectBuilder::BuildEngine(MapReader& root, ProjectConfig& project) {
     case EngineKind::POLARS:
         if (root.Has("engine")) {
             reader_.AddInfo(
-                Ignored(fmt::format("engine: {} runs on DuckDB in odibi (same YAML, same results)", engine), location));
+                ConfigError::Ignored(fmt::format("engine: {} runs on DuckDB in odibi (same YAML, same results)", engine), location));
         }
         return;
     case EngineKind::SPARK:
         if (options_.engine_override) {
-            reader_.AddInfo(Ignored("engine: spark runs on DuckDB because of --engine duckdb", location));
+            reader_.AddInfo(ConfigError::Ignored("engine: spark runs on DuckDB because of --engine duckdb", location));
             return;
         }
         Error error(ErrorCode::ENGINE_NOT_SUPPORTED,
@@ -359,7 +346,7 @@ void ProjectBuilder::BuildStory(const ConfigValue& value, StoryConfig& story) {
             static_cast<int>(map.Integer("retention_count", 1, MAXIMUM_INT).value_or(story.retention_count));
     }
     if (story.retention_days == 0 && story.retention_count == 0) {
-        reader_.AddError(InvalidValue("story.retention_days and story.retention_count are both null; stories would "
+        reader_.AddError(ConfigError::InvalidValue("story.retention_days and story.retention_count are both null; stories would "
                                       "never be cleaned up",
                                       map.KeyLocation("retention_days"),
                                       "set at least one of retention_days or retention_count"));
@@ -402,7 +389,7 @@ void ProjectBuilder::BuildSystem(const ConfigValue& value, SystemConfig& system)
     system.cost_per_compute_hour = map.Number("cost_per_compute_hour", 0.0);
     if (auto schema_name = map.String("schema_name")) {
         system.extra["schema_name"] = *schema_name;
-        reader_.AddWarning(Ignored("system.schema_name is deprecated and has no effect", map.KeyLocation("schema_name"))
+        reader_.AddWarning(ConfigError::Ignored("system.schema_name is deprecated and has no effect", map.KeyLocation("schema_name"))
                                .WithSuggestion("remove schema_name from system:"));
     }
     for (const char* key :
@@ -478,7 +465,7 @@ void ProjectBuilder::BuildPerformance(const ConfigValue& value, PerformanceConfi
         if (IsMemorySize(*limit)) {
             performance.memory_limit = Trim(*limit);
         } else {
-            reader_.AddError(InvalidValue(
+            reader_.AddError(ConfigError::InvalidValue(
                 fmt::format("performance.memory_limit \"{}\" is not a memory size", *limit),
                 map.ValueLocation("memory_limit"),
                 "write a number with a unit: \"512MB\", \"4GB\", \"1.5GiB\" (KB/MB/GB/TB or KiB/MiB/GiB/TiB)"));
@@ -493,12 +480,12 @@ void ProjectBuilder::BuildPerformance(const ConfigValue& value, PerformanceConfi
     if (map.Has("use_arrow")) {
         (void)map.Bool("use_arrow");
         reader_.AddInfo(
-            Ignored("performance.use_arrow has no effect on DuckDB (data stays in DuckDB's columnar format)",
+            ConfigError::Ignored("performance.use_arrow has no effect on DuckDB (data stays in DuckDB's columnar format)",
                     map.KeyLocation("use_arrow")));
     }
     if (map.Has("spark_config")) {
         (void)map.Mapping("spark_config");
-        reader_.AddInfo(Ignored("performance.spark_config has no effect on DuckDB; use memory_limit and threads",
+        reader_.AddInfo(ConfigError::Ignored("performance.spark_config has no effect on DuckDB; use memory_limit and threads",
                                 map.KeyLocation("spark_config")));
     }
     if (auto properties = map.Mapping("delta_table_properties")) {
@@ -579,7 +566,7 @@ std::optional<PipelineConfig> ProjectBuilder::BuildPipeline(const ConfigValue& v
         if (std::regex_match(*sla, DURATION)) {
             pipeline.freshness_sla = Trim(*sla);
         } else {
-            reader_.AddError(InvalidValue(fmt::format("freshness_sla \"{}\" is not a duration", *sla),
+            reader_.AddError(ConfigError::InvalidValue(fmt::format("freshness_sla \"{}\" is not a duration", *sla),
                                           map.ValueLocation("freshness_sla"),
                                           "write a number and a unit s, m, h or d, such as 6h or 1d"));
         }
@@ -605,7 +592,7 @@ std::optional<PipelineConfig> ProjectBuilder::BuildPipeline(const ConfigValue& v
         return pipeline;
     }
     if (nodes->items.empty()) {
-        reader_.AddError(InvalidValue(fmt::format("pipeline \"{}\" has no nodes", pipeline.name),
+        reader_.AddError(ConfigError::InvalidValue(fmt::format("pipeline \"{}\" has no nodes", pipeline.name),
                                       map.KeyLocation("nodes"),
                                       "add at least one node under nodes:, or remove the pipeline"));
     }
@@ -662,7 +649,7 @@ void ProjectBuilder::CheckConnectionUses(const ProjectConfig& project) {
         }
         if (use.usage == "system" &&
             (connection->type == ConnectionType::SQL_SERVER || connection->type_name == "azure_sql")) {
-            reader_.AddError(InvalidValue(
+            reader_.AddError(ConfigError::InvalidValue(
                 fmt::format("system.connection \"{}\" is a SQL Server connection; the system catalog must live on "
                             "storage (local, azure_blob, unity_catalog)",
                             use.name),

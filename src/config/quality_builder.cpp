@@ -63,36 +63,6 @@ std::vector<std::string> TypeKeys(QualityTestType type) {
     return {};
 }
 
-Error InvalidValue(std::string message, SourceLocation location, std::string suggestion) {
-    Error error(ErrorCode::INVALID_VALUE, ErrorSource::USER, std::move(message));
-    error.WithLocation(std::move(location));
-    error.WithSuggestion(std::move(suggestion));
-    return error;
-}
-
-Error Missing(std::string message, SourceLocation location, std::string suggestion) {
-    Error error(ErrorCode::MISSING_KEY, ErrorSource::USER, std::move(message));
-    error.WithLocation(std::move(location));
-    error.WithSuggestion(std::move(suggestion));
-    return error;
-}
-
-Error Conflict(const std::string& first, const std::string& second, SourceLocation location, std::string suggestion) {
-    Error error(ErrorCode::CONFLICTING_KEYS,
-                ErrorSource::USER,
-                fmt::format("\"{}\" and \"{}\" cannot be used together", first, second));
-    error.WithLocation(std::move(location));
-    error.WithSuggestion(std::move(suggestion));
-    return error;
-}
-
-Error Ignored(std::string message, SourceLocation location, std::string suggestion) {
-    Error error(ErrorCode::SETTING_IGNORED, ErrorSource::USER, std::move(message));
-    error.WithLocation(std::move(location));
-    error.WithSuggestion(std::move(suggestion));
-    return error;
-}
-
 // "x.validation.tests[2]" and "x.contracts[0]" -> "x".
 std::string NodePathOf(const std::string& path) {
     for (const char* marker : {".validation", ".contracts"}) {
@@ -200,7 +170,7 @@ std::optional<ValidationConfig> QualityBuilder::BuildValidation(const ConfigValu
     // Without a quarantine block, quarantine tests fail the node like on_fail: fail.
     if (!map.Has("quarantine")) {
         for (const auto& [test_path, location] : quarantine_tests_) {
-            reader_.AddWarning(Ignored(
+            reader_.AddWarning(ConfigError::Ignored(
                 fmt::format("test {} has on_fail: quarantine but validation has no quarantine: block; a failure "
                             "fails the node as on_fail: fail does",
                             test_path),
@@ -221,7 +191,7 @@ std::vector<QualityTestConfig> QualityBuilder::BuildContracts(const ConfigValue&
     std::vector<QualityTestConfig> contracts = BuildTests(value, path, true);
     for (const auto& [test_path, location] : quarantine_tests_) {
         reader_.AddWarning(
-            Ignored(fmt::format("contract {} has on_fail: quarantine; contracts never quarantine rows, a failure fails "
+            ConfigError::Ignored(fmt::format("contract {} has on_fail: quarantine; contracts never quarantine rows, a failure fails "
                                 "the node",
                                 test_path),
                     location,
@@ -304,7 +274,7 @@ void QualityBuilder::RequireNonEmptyColumns(MapReader& map, QualityTestConfig& t
         return;
     }
     if (columns->empty()) {
-        reader_.AddError(InvalidValue(fmt::format("{} needs at least one column; columns is empty", model),
+        reader_.AddError(ConfigError::InvalidValue(fmt::format("{} needs at least one column; columns is empty", model),
                                       map.ValueLocation("columns"),
                                       "list the columns to check, e.g. columns: [id]"));
         return;
@@ -334,7 +304,7 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
             break;
         }
         if (values->items.empty()) {
-            reader_.AddError(InvalidValue("accepted_values test needs at least one value; values is empty",
+            reader_.AddError(ConfigError::InvalidValue("accepted_values test needs at least one value; values is empty",
                                           map.ValueLocation("values"),
                                           "list the accepted values, e.g. values: [active, closed]"));
             break;
@@ -356,12 +326,12 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         test.min_rows = map.Integer("min", 0);
         test.max_rows = map.Integer("max", 0);
         if (!map.Has("min") && !map.Has("max")) {
-            reader_.AddError(Missing("row_count test needs min, max or both",
+            reader_.AddError(ConfigError::Missing("row_count test needs min, max or both",
                                      map.Location(),
                                      "add min: <rows> and/or max: <rows> to the test"));
         } else if (test.min_rows && test.max_rows && *test.min_rows > *test.max_rows) {
             reader_.AddError(
-                InvalidValue(fmt::format("row_count min ({}) is greater than max ({})", *test.min_rows, *test.max_rows),
+                ConfigError::InvalidValue(fmt::format("row_count min ({}) is greater than max ({})", *test.min_rows, *test.max_rows),
                              map.ValueLocation("min"),
                              "make min at most max"));
         }
@@ -375,7 +345,7 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         auto minimum = ReadBound(reader_, map, "min");
         auto maximum = ReadBound(reader_, map, "max");
         if (!map.Has("min") && !map.Has("max")) {
-            reader_.AddError(Missing(
+            reader_.AddError(ConfigError::Missing(
                 "range test needs min, max or both", map.Location(), "add min: and/or max: (inclusive bounds)"));
         }
         test.min = minimum.value_or(Json(nullptr));
@@ -384,7 +354,7 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         bool both_strings = test.min.is_string() && test.max.is_string();
         if ((both_numbers && test.min.get<double>() > test.max.get<double>()) ||
             (both_strings && test.min.get<std::string>() > test.max.get<std::string>())) {
-            reader_.AddError(InvalidValue(fmt::format("range min ({}) is greater than max ({})",
+            reader_.AddError(ConfigError::InvalidValue(fmt::format("range min ({}) is greater than max ({})",
                                                       EmbeddedText(*map.Get("min")),
                                                       EmbeddedText(*map.Get("max"))),
                                           map.ValueLocation("min"),
@@ -422,7 +392,7 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         test.distribution_threshold = TryParseDistributionThreshold(*text);
         if (!test.distribution_threshold) {
             reader_.AddError(
-                InvalidValue(fmt::format("distribution threshold \"{}\" is not a comparison", *text),
+                ConfigError::InvalidValue(fmt::format("distribution threshold \"{}\" is not a comparison", *text),
                              map.ValueLocation("threshold"),
                              "write an operator and a number, or a change against the previous run, quoted: \">100\", "
                              "\">= 0.5\", \"<10\", \"<= 5\", \"== 0\", \"!= 0\" or \"within 10%\""));
@@ -439,7 +409,7 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         if (auto seconds = TryParseMaxAge(*max_age)) {
             test.max_age_seconds = *seconds;
         } else {
-            reader_.AddError(InvalidValue(fmt::format("freshness max_age \"{}\" is not a duration", *max_age),
+            reader_.AddError(ConfigError::InvalidValue(fmt::format("freshness max_age \"{}\" is not a duration", *max_age),
                                           map.ValueLocation("max_age"),
                                           "write a positive whole number and a unit s, m, h or d (e.g. 24h, 7d)"));
         }
@@ -486,9 +456,9 @@ std::optional<QuarantineConfig> QualityBuilder::BuildQuarantine(const ConfigValu
     write.path = map.String("path");
     write.table = map.String("table");
     if (write.path && write.table) {
-        reader_.AddError(Conflict("path", "table", map.KeyLocation("table"), "quarantine to either a path or a table"));
+        reader_.AddError(ConfigError::Conflict("path", "table", map.KeyLocation("table"), "quarantine to either a path or a table"));
     } else if (!map.Has("path") && !map.Has("table")) {
-        reader_.AddError(Missing("QuarantineConfig needs exactly one of path or table",
+        reader_.AddError(ConfigError::Missing("QuarantineConfig needs exactly one of path or table",
                                  map.Location(),
                                  "add path: <folder> (files) or table: <name> under quarantine:"));
     }
@@ -511,7 +481,7 @@ std::optional<QuarantineConfig> QualityBuilder::BuildQuarantine(const ConfigValu
                 const std::string& plain = QUARANTINE_COLUMNS[index];
                 std::string underscored = "_" + plain;
                 if (column_map.Has(plain) && column_map.Has(underscored)) {
-                    reader_.AddError(Conflict(plain,
+                    reader_.AddError(ConfigError::Conflict(plain,
                                               underscored,
                                               column_map.KeyLocation(underscored),
                                               fmt::format("write {} once, with or without the underscore", plain)));
@@ -529,7 +499,7 @@ std::optional<QuarantineConfig> QualityBuilder::BuildQuarantine(const ConfigValu
     quarantine.max_rows = map.Integer("max_rows", 1);
     if (auto fraction = map.Number("sample_fraction", 0.0, 1.0)) {
         if (*fraction <= 0.0) {
-            reader_.AddError(InvalidValue("\"sample_fraction\" must be greater than 0 and at most 1, found 0",
+            reader_.AddError(ConfigError::InvalidValue("\"sample_fraction\" must be greater than 0 and at most 1, found 0",
                                           map.ValueLocation("sample_fraction"),
                                           "use a fraction such as 0.1, or remove sample_fraction to keep every row"));
         } else {
@@ -558,7 +528,7 @@ std::optional<GateConfig> QualityBuilder::BuildGate(const ConfigValue& value,
             return on_fail->IsScalar() && on_fail->text == entry.first;
         });
         if (documented != DOCUMENTED_ONLY.end()) {
-            reader_.AddError(InvalidValue(fmt::format("gate on_fail \"{}\" appears in Odibi's docs but not in its "
+            reader_.AddError(ConfigError::InvalidValue(fmt::format("gate on_fail \"{}\" appears in Odibi's docs but not in its "
                                                       "code; valid values are {}. Did you mean \"{}\"?",
                                                       documented->first,
                                                       Join(GateOnFailNames(), ", "),
@@ -604,7 +574,7 @@ std::optional<GateConfig> QualityBuilder::BuildGate(const ConfigValue& value,
                     if (!hint.empty()) {
                         message += ". " + hint;
                     }
-                    reader_.AddError(InvalidValue(message,
+                    reader_.AddError(ConfigError::InvalidValue(message,
                                                   threshold_map.ValueLocation("test"),
                                                   names.empty()
                                                       ? "add the test to validation.tests"
@@ -625,7 +595,7 @@ std::optional<GateConfig> QualityBuilder::BuildGate(const ConfigValue& value,
             rows.change_threshold = row_map.Number("change_threshold", 0.0, 1.0);
             if (rows.min && rows.max && *rows.min > *rows.max) {
                 reader_.AddError(
-                    InvalidValue(fmt::format("gate row_count min ({}) is greater than max ({})", *rows.min, *rows.max),
+                    ConfigError::InvalidValue(fmt::format("gate row_count min ({}) is greater than max ({})", *rows.min, *rows.max),
                                  row_map.ValueLocation("min"),
                                  "make min at most max"));
             }
@@ -671,13 +641,13 @@ CrossCheckConfig QualityBuilder::BuildCrossCheck(const ConfigValue* params,
     if (map.Has("sql")) {
         check.sql = map.String("sql").value_or("");
         if (compares) {
-            reader_.AddError(Conflict(fmt::format("type: {}", CrossCheckTypeName(*type)),
+            reader_.AddError(ConfigError::Conflict(fmt::format("type: {}", CrossCheckTypeName(*type)),
                                       "sql",
                                       map.KeyLocation("sql"),
                                       "remove sql:, or use type: sql to check with a query"));
         }
     } else if (type == CrossCheckType::SQL) {
-        reader_.AddError(Missing("cross_check type sql needs sql: a query that returns the violating rows",
+        reader_.AddError(ConfigError::Missing("cross_check type sql needs sql: a query that returns the violating rows",
                                  map.Location(),
                                  "add sql: SELECT ... (the check passes when it returns no rows)"));
     }

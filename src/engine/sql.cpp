@@ -1,6 +1,8 @@
 // Identifier and literal quoting for DuckDB SQL.
 #include "odibi/engine/sql.hpp"
 
+#include <set>
+
 #include "odibi/common/strings.hpp"
 
 namespace odibi::engine {
@@ -39,6 +41,23 @@ std::string QuoteIdentifierList(const std::vector<std::string>& identifiers) {
         quoted.push_back(QuoteIdentifier(identifier));
     }
     return Join(quoted, ", ");
+}
+
+bool IsNumericType(std::string_view type) {
+    static const std::set<std::string, std::less<>> NUMERIC_TYPES = {"TINYINT",
+                                                                     "SMALLINT",
+                                                                     "INTEGER",
+                                                                     "BIGINT",
+                                                                     "HUGEINT",
+                                                                     "UTINYINT",
+                                                                     "USMALLINT",
+                                                                     "UINTEGER",
+                                                                     "UBIGINT",
+                                                                     "UHUGEINT",
+                                                                     "FLOAT",
+                                                                     "DOUBLE"};
+    std::string upper = ToUpper(type);
+    return NUMERIC_TYPES.contains(upper) || StartsWith(upper, "DECIMAL");
 }
 
 } // namespace odibi::engine

@@ -30,20 +30,7 @@ ColumnKind KindOf(const std::string& type) {
     if (upper == "DATE" || StartsWith(upper, "TIMESTAMP")) {
         return ColumnKind::TEMPORAL;
     }
-    static const std::vector<std::string> NUMERIC_TYPES = {"TINYINT",
-                                                           "SMALLINT",
-                                                           "INTEGER",
-                                                           "BIGINT",
-                                                           "HUGEINT",
-                                                           "UTINYINT",
-                                                           "USMALLINT",
-                                                           "UINTEGER",
-                                                           "UBIGINT",
-                                                           "UHUGEINT",
-                                                           "FLOAT",
-                                                           "DOUBLE"};
-    if (std::find(NUMERIC_TYPES.begin(), NUMERIC_TYPES.end(), upper) != NUMERIC_TYPES.end() ||
-        StartsWith(upper, "DECIMAL")) {
+    if (engine::IsNumericType(upper)) {
         return ColumnKind::NUMERIC;
     }
     if (upper == "VARCHAR") {

@@ -36,22 +36,6 @@ const engine::ColumnInfo* ColumnLookup::TryFind(const std::string& name) const {
     return nullptr;
 }
 
-bool IsNumericType(const std::string& type) {
-    static const std::set<std::string> NUMERIC_TYPES = {"TINYINT",
-                                                        "SMALLINT",
-                                                        "INTEGER",
-                                                        "BIGINT",
-                                                        "HUGEINT",
-                                                        "UTINYINT",
-                                                        "USMALLINT",
-                                                        "UINTEGER",
-                                                        "UBIGINT",
-                                                        "UHUGEINT",
-                                                        "FLOAT",
-                                                        "DOUBLE"};
-    return NUMERIC_TYPES.contains(type) || StartsWith(type, "DECIMAL");
-}
-
 std::vector<std::string> RelationNames(engine::Connection& connection) {
     auto table = connection.Query(RELATION_NAMES_SQL);
     std::vector<std::string> names;

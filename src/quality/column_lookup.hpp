@@ -23,8 +23,6 @@ private:
     std::vector<engine::ColumnInfo> columns_;
 };
 
-/// True for DuckDB's integer, floating point and decimal types.
-[[nodiscard]] bool IsNumericType(const std::string& type);
 
 /// The names of the tables and views visible on the connection (for "Did you mean").
 [[nodiscard]] std::vector<std::string> RelationNames(engine::Connection& connection);

@@ -144,7 +144,7 @@ std::string AcceptedValuesFlag(const engine::ColumnInfo& column, const config::J
     }
     // Numbers compare as numbers with a numeric column; anything else compares as text, so that a
     // text value never makes DuckDB try (and fail) to cast it to the column's type.
-    bool numeric = all_numbers && IsNumericType(column.type);
+    bool numeric = all_numbers && engine::IsNumericType(column.type);
     std::vector<std::string> literals;
     literals.reserve(items.size());
     for (const auto& item : items) {
@@ -157,7 +157,7 @@ std::string AcceptedValuesFlag(const engine::ColumnInfo& column, const config::J
 }
 
 std::string RangeOperand(const engine::ColumnInfo& column, const config::Json& bound) {
-    if (bound.is_number() && !IsNumericType(column.type)) {
+    if (bound.is_number() && !engine::IsNumericType(column.type)) {
         return "TRY_CAST(" + QuoteIdentifier(column.name) + " AS DOUBLE)";
     }
     return QuoteIdentifier(column.name);

@@ -195,6 +195,37 @@ bool HasDays(const std::optional<int>& days) {
     return days.has_value() && *days > 0;
 }
 
+// The WHERE conditions of a history query and their parameters, in binding order.
+class Filters {
+public:
+    // `column = ?` when `value` is set.
+    void Equal(std::string_view column, const std::optional<std::string>& value) {
+        if (value) {
+            Add(fmt::format("{} = ?", column), *value);
+        }
+    }
+    // `column >= cutoff` for "the last N days" when `days` is a positive number.
+    void WithinDays(std::string_view column, const std::optional<int>& days, TimePoint now) {
+        if (HasDays(days)) {
+            Add(fmt::format("{} >= ?", column), CutoffForDays(now, *days));
+        }
+    }
+    void Add(std::string condition, std::string parameter) {
+        conditions_.push_back(std::move(condition));
+        parameters_.push_back(std::move(parameter));
+    }
+    // `select` with the conditions, ORDER BY `order` and the limit.
+    [[nodiscard]] BoundQuery Bind(std::string_view select, std::string_view order, int limit) && {
+        BoundQuery bound{WithFilters(select, conditions_) + " ORDER BY " + std::string(order), std::move(parameters_)};
+        AppendLimit(bound.sql, limit);
+        return bound;
+    }
+
+private:
+    std::vector<std::string> conditions_;
+    std::vector<std::string> parameters_;
+};
+
 // Node-level history of a run that is still RUNNING stays with its run, however old it is.
 constexpr std::string_view NOT_OF_A_RUNNING_RUN =
     "run_id NOT IN (SELECT run_id FROM meta_pipeline_runs WHERE status = 'RUNNING')";
@@ -387,97 +418,46 @@ std::span<const std::string_view> CatalogTableNames() {
 }
 
 BoundQuery PipelineRunsQuery(const RunQuery& query, TimePoint now) {
-    BoundQuery bound;
-    std::vector<std::string> conditions;
-    if (query.pipeline) {
-        conditions.emplace_back("pipeline_name = ?");
-        bound.parameters.push_back(*query.pipeline);
-    }
+    Filters filters;
+    filters.Equal("pipeline_name", query.pipeline);
     if (query.status) {
-        conditions.emplace_back("status = ?");
-        bound.parameters.push_back(NormalizeStatus(*query.status));
+        filters.Add("status = ?", NormalizeStatus(*query.status));
     }
-    if (HasDays(query.days)) {
-        conditions.emplace_back("run_start_at >= ?");
-        bound.parameters.push_back(CutoffForDays(now, *query.days));
-    }
+    filters.WithinDays("run_start_at", query.days, now);
     if (query.node) {
-        conditions.emplace_back("run_id IN (SELECT run_id FROM meta_node_runs WHERE node_name = ?)");
-        bound.parameters.push_back(*query.node);
+        filters.Add("run_id IN (SELECT run_id FROM meta_node_runs WHERE node_name = ?)", *query.node);
     }
-    bound.sql = WithFilters(SELECT_PIPELINE_RUNS, conditions) + " ORDER BY run_start_at DESC";
-    AppendLimit(bound.sql, query.limit);
-    return bound;
+    return std::move(filters).Bind(SELECT_PIPELINE_RUNS, "run_start_at DESC", query.limit);
 }
 
 BoundQuery NodeRunsQuery(const RunQuery& query, TimePoint now) {
-    BoundQuery bound;
-    std::vector<std::string> conditions;
-    if (query.pipeline) {
-        conditions.emplace_back("pipeline_name = ?");
-        bound.parameters.push_back(*query.pipeline);
-    }
-    if (query.node) {
-        conditions.emplace_back("node_name = ?");
-        bound.parameters.push_back(*query.node);
-    }
+    Filters filters;
+    filters.Equal("pipeline_name", query.pipeline);
+    filters.Equal("node_name", query.node);
     if (query.status) {
-        conditions.emplace_back("status = ?");
-        bound.parameters.push_back(NormalizeStatus(*query.status));
+        filters.Add("status = ?", NormalizeStatus(*query.status));
     }
-    if (HasDays(query.days)) {
-        conditions.emplace_back("run_start_at >= ?");
-        bound.parameters.push_back(CutoffForDays(now, *query.days));
-    }
-    bound.sql = WithFilters(SELECT_NODE_RUNS, conditions) + " ORDER BY run_start_at DESC";
-    AppendLimit(bound.sql, query.limit);
-    return bound;
+    filters.WithinDays("run_start_at", query.days, now);
+    return std::move(filters).Bind(SELECT_NODE_RUNS, "run_start_at DESC", query.limit);
 }
 
 BoundQuery FailuresQuery(const RunQuery& query, TimePoint now) {
-    BoundQuery bound;
-    std::vector<std::string> conditions;
-    if (query.pipeline) {
-        conditions.emplace_back("pipeline_name = ?");
-        bound.parameters.push_back(*query.pipeline);
-    }
-    if (query.node) {
-        conditions.emplace_back("node_name = ?");
-        bound.parameters.push_back(*query.node);
-    }
-    if (HasDays(query.days)) {
-        conditions.emplace_back("timestamp >= ?");
-        bound.parameters.push_back(CutoffForDays(now, *query.days));
-    }
-    bound.sql = WithFilters(SELECT_FAILURES, conditions) + " ORDER BY timestamp DESC";
-    AppendLimit(bound.sql, query.limit);
-    return bound;
+    Filters filters;
+    filters.Equal("pipeline_name", query.pipeline);
+    filters.Equal("node_name", query.node);
+    filters.WithinDays("timestamp", query.days, now);
+    return std::move(filters).Bind(SELECT_FAILURES, "timestamp DESC", query.limit);
 }
 
 BoundQuery QualityResultsQuery(const QualityQuery& query, TimePoint now) {
-    BoundQuery bound;
-    std::vector<std::string> conditions;
-    if (query.pipeline) {
-        conditions.emplace_back("pipeline_name = ?");
-        bound.parameters.push_back(*query.pipeline);
-    }
-    if (query.node) {
-        conditions.emplace_back("node_name = ?");
-        bound.parameters.push_back(*query.node);
-    }
-    if (query.run_id) {
-        conditions.emplace_back("run_id = ?");
-        bound.parameters.push_back(*query.run_id);
-    }
-    if (HasDays(query.days)) {
-        conditions.emplace_back("timestamp >= ?");
-        bound.parameters.push_back(CutoffForDays(now, *query.days));
-    }
+    Filters filters;
+    filters.Equal("pipeline_name", query.pipeline);
+    filters.Equal("node_name", query.node);
+    filters.Equal("run_id", query.run_id);
+    filters.WithinDays("timestamp", query.days, now);
     // The checks of one node share their timestamp: the names keep the order stable.
-    bound.sql = WithFilters(SELECT_QUALITY, conditions) + " ORDER BY timestamp DESC, pipeline_name, node_name, "
-                                                          "check_name";
-    AppendLimit(bound.sql, query.limit);
-    return bound;
+    return std::move(filters).Bind(
+        SELECT_QUALITY, "timestamp DESC, pipeline_name, node_name, check_name", query.limit);
 }
 
 std::string LastSucceededQualitySql() {

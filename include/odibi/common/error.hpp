@@ -206,6 +206,13 @@ struct ConfigError {
     static Error
     InvalidType(std::string_view key, std::string_view expected, std::string_view found, SourceLocation location);
     static Error NotSupportedYet(std::string_view key, std::string_view why, SourceLocation location);
+    /// A value of the right type that is not allowed (out of range, malformed); `suggestion` is the fix.
+    static Error InvalidValue(std::string message, SourceLocation location, std::string suggestion = "");
+    /// A key that is required in this context (beyond what MissingKey's model names).
+    static Error Missing(std::string message, SourceLocation location, std::string suggestion = "");
+    static Error Conflict(std::string_view first, std::string_view second, SourceLocation location, std::string suggestion);
+    /// A setting accepted but without effect (a warning).
+    static Error Ignored(std::string message, SourceLocation location, std::string suggestion = "");
 };
 
 /// Internal invariant violations (bugs in odibi), never user mistakes.

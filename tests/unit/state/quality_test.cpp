@@ -229,8 +229,10 @@ class QualityHistoryTest : public QualityTest {
 protected:
     QualityHistoryTest() {
         // Newest first: r4 (silver) 1 h ago, r3 2 h ago, r2 3 days ago, r1 30 days ago.
-        catalog_->RecordQualityResults({MakeCheck("r1", "orders", "a_check", HoursAgo(24 * 30)),
-                                        MakeCheck("r1", "orders", "b_check", HoursAgo(24 * 30))});
+        // One instant for both: two calls could fall in different milliseconds and swap the order.
+        std::string thirty_days_ago = HoursAgo(24 * 30);
+        catalog_->RecordQualityResults({MakeCheck("r1", "orders", "a_check", thirty_days_ago),
+                                        MakeCheck("r1", "orders", "b_check", thirty_days_ago)});
         catalog_->RecordQualityResults({MakeCheck("r2", "customers", "a_check", HoursAgo(24 * 3))});
         // Checks recorded together share their timestamp: their names order them.
         std::string two_hours_ago = HoursAgo(2);
