@@ -192,8 +192,11 @@ TestEvaluation EvaluateTests(engine::Connection& connection,
             if (metric_of_test[index]) {
                 facts.metric = query.Number(*metric_of_test[index]);
             }
+            // A batch has no rows to set aside: on_fail quarantine fails like fail.
+            StatusRules batch_rules = rules;
+            batch_rules.quarantine_split = false;
             evaluation.results.push_back(
-                MakeResult(test, phase, EvaluateBatchCheck(test, columns, facts, context), rules));
+                MakeResult(test, phase, EvaluateBatchCheck(test, columns, facts, context), batch_rules));
             continue;
         }
         size_t check = *row_check_of_test[index];
