@@ -34,6 +34,23 @@ std::string FailureSuggestion() {
            "(with validation.quarantine) to set failing rows aside, or validation.mode: warn";
 }
 
+std::vector<quality::QualityResult> FailedChecks(const std::vector<quality::QualityResult>& results) {
+    std::vector<quality::QualityResult> failed;
+    std::copy_if(results.begin(), results.end(), std::back_inserter(failed), [](const auto& result) {
+        return HasStatus(result, quality::CheckStatus::FAILED);
+    });
+    return failed;
+}
+
+// The failed checks as one message (one line per check), for the node's error.
+std::string DescribeFailures(const std::vector<quality::QualityResult>& failed) {
+    std::vector<std::string> lines;
+    for (const auto& result : failed) {
+        lines.push_back("- " + result.message);
+    }
+    return Join(lines, "\n");
+}
+
 } // namespace
 
 QualityScratch::~QualityScratch() {
@@ -106,22 +123,6 @@ std::optional<int64_t> CatalogQualityHistory::PreviousRows() {
         return std::nullopt;
     }
     return runs.front().rows_processed;
-}
-
-std::vector<quality::QualityResult> FailedChecks(const std::vector<quality::QualityResult>& results) {
-    std::vector<quality::QualityResult> failed;
-    std::copy_if(results.begin(), results.end(), std::back_inserter(failed), [](const auto& result) {
-        return HasStatus(result, quality::CheckStatus::FAILED);
-    });
-    return failed;
-}
-
-std::string DescribeFailures(const std::vector<quality::QualityResult>& failed) {
-    std::vector<std::string> lines;
-    for (const auto& result : failed) {
-        lines.push_back("- " + result.message);
-    }
-    return Join(lines, "\n");
 }
 
 void RunContracts(engine::Connection& connection,

@@ -65,12 +65,6 @@ struct ValidationOutcome {
     int64_t rows_quarantined = 0;
 };
 
-/// The failed checks among `results` as one message (one line per check), for the node's error.
-[[nodiscard]] std::string DescribeFailures(const std::vector<quality::QualityResult>& failed);
-
-/// The results with status FAILED.
-[[nodiscard]] std::vector<quality::QualityResult> FailedChecks(const std::vector<quality::QualityResult>& results);
-
 /// Contracts on the node's input: throws CONTRACT_FAILED (naming the input) when a contract fails;
 /// every result, passed or not, is appended to `results` first.
 void RunContracts(engine::Connection& connection,
