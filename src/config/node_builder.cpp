@@ -149,9 +149,9 @@ ProjectBuilder::BuildNode(const ConfigValue& value, const std::string& path, con
     node.runbook_url = map.String("runbook_url").value_or("");
     if (map.Has("explanation") && map.Has("explanation_file")) {
         reader_.AddError(ConfigError::Conflict("explanation",
-                                  "explanation_file",
-                                  map.KeyLocation("explanation_file"),
-                                  "keep either the inline explanation or the explanation_file"));
+                                               "explanation_file",
+                                               map.KeyLocation("explanation_file"),
+                                               "keep either the inline explanation or the explanation_file"));
     } else if (const ConfigValue* file = map.Get("explanation_file")) {
         if (auto resolved =
                 ResolveExistingFile(*file, map.PathOf("explanation_file"), source_directory, "explanation_file")) {
@@ -190,9 +190,9 @@ ProjectBuilder::BuildNode(const ConfigValue& value, const std::string& path, con
         BuildInputs(*inputs, map.PathOf("inputs"), source_directory, pipeline, node);
         if (map.Has("read")) {
             reader_.AddError(ConfigError::Conflict("read",
-                                      "inputs",
-                                      map.KeyLocation("inputs"),
-                                      "use read: for one source or inputs: for several, not both"));
+                                                   "inputs",
+                                                   map.KeyLocation("inputs"),
+                                                   "use read: for one source or inputs: for several, not both"));
         }
     }
     if (const ConfigValue* transform = map.Get("transform")) {
@@ -203,7 +203,8 @@ ProjectBuilder::BuildNode(const ConfigValue& value, const std::string& path, con
         node.params = *params;
     }
     if (node.transformer && node.params.empty()) {
-        reader_.AddError(ConfigError::Missing(fmt::format("transformer \"{}\" needs params", *node.transformer),
+        reader_.AddError(
+            ConfigError::Missing(fmt::format("transformer \"{}\" needs params", *node.transformer),
                                  map.Has("params") ? map.KeyLocation("params") : map.KeyLocation("transformer"),
                                  fmt::format("add params: {{...}} with the parameters of \"{}\" (patterns such as "
                                              "date_dimension need them too)",
@@ -265,7 +266,8 @@ ProjectBuilder::BuildNode(const ConfigValue& value, const std::string& path, con
     }
     if (!map.Has("read") && !map.Has("inputs") && !map.Has("transform") && !map.Has("write") &&
         !map.Has("transformer")) {
-        reader_.AddError(ConfigError::Missing(fmt::format("node \"{}\" has nothing to do", node.name),
+        reader_.AddError(
+            ConfigError::Missing(fmt::format("node \"{}\" has nothing to do", node.name),
                                  map.Location(),
                                  "give the node at least one of read, inputs, transform, transformer or write"));
     }
@@ -277,7 +279,8 @@ void ProjectBuilder::BuildCrossCheckNode(MapReader& map, NodeConfig& node) {
     // A check node reads the outputs of the nodes it names and writes nothing.
     for (const char* key : {"read", "inputs", "transform", "write"}) {
         if (map.Has(key)) {
-            reader_.AddError(ConfigError::Conflict(fmt::format("transformer: {}", CROSS_CHECK),
+            reader_.AddError(
+                ConfigError::Conflict(fmt::format("transformer: {}", CROSS_CHECK),
                                       key,
                                       map.KeyLocation(key),
                                       fmt::format("remove {}: from the check node; a cross_check reads the nodes named "
@@ -318,7 +321,8 @@ std::optional<ReadConfig> ProjectBuilder::BuildRead(const ConfigValue& value,
     read.table = map.String("table");
     read.path = map.String("path");
     if (read.table && read.path) {
-        reader_.AddError(ConfigError::Conflict("table", "path", map.KeyLocation("path"), "read either a table or a path"));
+        reader_.AddError(
+            ConfigError::Conflict("table", "path", map.KeyLocation("path"), "read either a table or a path"));
     }
     read.query = map.String("query");
     if (const ConfigValue* sql_file = map.Get("sql_file")) {
@@ -346,7 +350,8 @@ std::optional<ReadConfig> ProjectBuilder::BuildRead(const ConfigValue& value,
         const Json& option = read.options[key];
         std::string text = option.is_string() ? option.get<std::string>() : option.dump();
         if (field && *field != text) {
-            reader_.AddError(ConfigError::Conflict(key,
+            reader_.AddError(
+                ConfigError::Conflict(key,
                                       fmt::format("options.{}", key),
                                       map.KeyLocation(key),
                                       fmt::format("write the {} once, either as {}: or under options:", key, key)));
@@ -357,12 +362,12 @@ std::optional<ReadConfig> ProjectBuilder::BuildRead(const ConfigValue& value,
     bool simulation = read.format == "simulation";
     if (!read.format.empty() && !simulation && !read.table && !read.path && !read.query && !map.Has("sql_file")) {
         reader_.AddError(ConfigError::Missing("ReadConfig needs one of table, path, query or sql_file",
-                                 map.Location(),
-                                 "add path: <file> (files) or table: <name> (tables)"));
+                                              map.Location(),
+                                              "add path: <file> (files) or table: <name> (tables)"));
     } else if (IsSqlFormat(read.format) && !read.table && !read.query && !map.Has("sql_file")) {
         reader_.AddError(ConfigError::Missing(fmt::format("format: {} needs table, query or sql_file", read.format),
-                                 map.Location(),
-                                 "add table: <schema.table> or query: SELECT ..."));
+                                              map.Location(),
+                                              "add table: <schema.table> or query: SELECT ..."));
     }
     if (read.query && !read.format.empty() && !IsSqlFormat(read.format)) {
         NotSupported(map.KeyLocation(map.Has("query") ? "query" : "options"),
@@ -410,12 +415,13 @@ std::optional<IncrementalConfig> ProjectBuilder::BuildIncremental(const ConfigVa
     auto key_column = map.String("key_column");
     if (column && key_column && *column != *key_column) {
         reader_.AddError(ConfigError::Conflict("column",
-                                  "key_column",
-                                  map.KeyLocation("key_column"),
-                                  "key_column is another name for column: write the column once"));
+                                               "key_column",
+                                               map.KeyLocation("key_column"),
+                                               "key_column is another name for column: write the column once"));
     }
     if (!column && !key_column) {
-        reader_.AddError(ConfigError::Missing("read.incremental needs column: the column that tells new rows from old ones",
+        reader_.AddError(
+            ConfigError::Missing("read.incremental needs column: the column that tells new rows from old ones",
                                  map.Location(),
                                  "add column: <timestamp or id column> under incremental:"));
     }
@@ -494,11 +500,12 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
     write.table = map.String("table");
     write.path = map.String("path");
     if (write.table && write.path) {
-        reader_.AddError(ConfigError::Conflict("table", "path", map.KeyLocation("path"), "write either a table or a path"));
+        reader_.AddError(
+            ConfigError::Conflict("table", "path", map.KeyLocation("path"), "write either a table or a path"));
     } else if (!write.table && !write.path) {
         reader_.AddError(ConfigError::Missing("WriteConfig needs exactly one of table or path",
-                                 map.Location(),
-                                 "add path: <file or folder> (files) or table: <name> (tables)"));
+                                              map.Location(),
+                                              "add path: <file or folder> (files) or table: <name> (tables)"));
     }
     if (auto mode = map.Choice("mode", WRITE_MODES)) {
         write.mode = TryParseWriteMode(*mode).value_or(WriteMode::OVERWRITE);
@@ -631,13 +638,15 @@ void ProjectBuilder::BuildTransform(const ConfigValue& value,
             }
         }
         if (kinds.empty()) {
-            reader_.AddError(ConfigError::Missing("a transform step needs exactly one of sql, sql_file, function or operation",
+            reader_.AddError(
+                ConfigError::Missing("a transform step needs exactly one of sql, sql_file, function or operation",
                                      step_map.Location(),
                                      "add sql: SELECT ... FROM df, or function: <name> with params:"));
             continue;
         }
         if (kinds.size() > 1) {
-            reader_.AddError(ConfigError::Conflict(kinds[0],
+            reader_.AddError(
+                ConfigError::Conflict(kinds[0],
                                       kinds[1],
                                       step_map.KeyLocation(kinds[1]),
                                       "split this into one step per sql, sql_file, function or operation"));

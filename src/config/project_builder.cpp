@@ -111,12 +111,13 @@ bool IsMemorySize(const std::string& text) {
 std::optional<CatalogRetention>
 ReadCatalogRetention(SchemaReader& reader, const ConfigValue& value, const std::string& path) {
     if (!value.IsMap()) {
-        reader.AddError(ConfigError::InvalidValue(fmt::format("system.retention_days must be a mapping of days per kind of history, "
-                                                 "found {}",
-                                                 value.Describe()),
-                                     MakeLocation(value.mark, path),
-                                     "write it as a mapping, e.g. retention_days: {runs: 90, failures: 90, "
-                                     "observability_errors: 90}"));
+        reader.AddError(ConfigError::InvalidValue(
+            fmt::format("system.retention_days must be a mapping of days per kind of history, "
+                        "found {}",
+                        value.Describe()),
+            MakeLocation(value.mark, path),
+            "write it as a mapping, e.g. retention_days: {runs: 90, failures: 90, "
+            "observability_errors: 90}"));
         return std::nullopt;
     }
     reader.CheckKeys(value, path, "system.retention_days", RETENTION_KEYS, Strictness::STRICT);
@@ -297,8 +298,8 @@ void ProjectBuilder::BuildEngine(MapReader& root, ProjectConfig& project) {
     case EngineKind::PANDAS:
     case EngineKind::POLARS:
         if (root.Has("engine")) {
-            reader_.AddInfo(
-                ConfigError::Ignored(fmt::format("engine: {} runs on DuckDB in odibi (same YAML, same results)", engine), location));
+            reader_.AddInfo(ConfigError::Ignored(
+                fmt::format("engine: {} runs on DuckDB in odibi (same YAML, same results)", engine), location));
         }
         return;
     case EngineKind::SPARK:
@@ -346,7 +347,8 @@ void ProjectBuilder::BuildStory(const ConfigValue& value, StoryConfig& story) {
             static_cast<int>(map.Integer("retention_count", 1, MAXIMUM_INT).value_or(story.retention_count));
     }
     if (story.retention_days == 0 && story.retention_count == 0) {
-        reader_.AddError(ConfigError::InvalidValue("story.retention_days and story.retention_count are both null; stories would "
+        reader_.AddError(
+            ConfigError::InvalidValue("story.retention_days and story.retention_count are both null; stories would "
                                       "never be cleaned up",
                                       map.KeyLocation("retention_days"),
                                       "set at least one of retention_days or retention_count"));
@@ -389,8 +391,9 @@ void ProjectBuilder::BuildSystem(const ConfigValue& value, SystemConfig& system)
     system.cost_per_compute_hour = map.Number("cost_per_compute_hour", 0.0);
     if (auto schema_name = map.String("schema_name")) {
         system.extra["schema_name"] = *schema_name;
-        reader_.AddWarning(ConfigError::Ignored("system.schema_name is deprecated and has no effect", map.KeyLocation("schema_name"))
-                               .WithSuggestion("remove schema_name from system:"));
+        reader_.AddWarning(
+            ConfigError::Ignored("system.schema_name is deprecated and has no effect", map.KeyLocation("schema_name"))
+                .WithSuggestion("remove schema_name from system:"));
     }
     for (const char* key :
          {"databricks_billing_enabled", "async_derived_updates", "async_lineage", "skip_sync_wait_in_databricks"}) {
@@ -479,14 +482,15 @@ void ProjectBuilder::BuildPerformance(const ConfigValue& value, PerformanceConfi
     }
     if (map.Has("use_arrow")) {
         (void)map.Bool("use_arrow");
-        reader_.AddInfo(
-            ConfigError::Ignored("performance.use_arrow has no effect on DuckDB (data stays in DuckDB's columnar format)",
-                    map.KeyLocation("use_arrow")));
+        reader_.AddInfo(ConfigError::Ignored(
+            "performance.use_arrow has no effect on DuckDB (data stays in DuckDB's columnar format)",
+            map.KeyLocation("use_arrow")));
     }
     if (map.Has("spark_config")) {
         (void)map.Mapping("spark_config");
-        reader_.AddInfo(ConfigError::Ignored("performance.spark_config has no effect on DuckDB; use memory_limit and threads",
-                                map.KeyLocation("spark_config")));
+        reader_.AddInfo(
+            ConfigError::Ignored("performance.spark_config has no effect on DuckDB; use memory_limit and threads",
+                                 map.KeyLocation("spark_config")));
     }
     if (auto properties = map.Mapping("delta_table_properties")) {
         performance.delta_table_properties = *properties;
@@ -567,8 +571,8 @@ std::optional<PipelineConfig> ProjectBuilder::BuildPipeline(const ConfigValue& v
             pipeline.freshness_sla = Trim(*sla);
         } else {
             reader_.AddError(ConfigError::InvalidValue(fmt::format("freshness_sla \"{}\" is not a duration", *sla),
-                                          map.ValueLocation("freshness_sla"),
-                                          "write a number and a unit s, m, h or d, such as 6h or 1d"));
+                                                       map.ValueLocation("freshness_sla"),
+                                                       "write a number and a unit s, m, h or d, such as 6h or 1d"));
         }
     }
     pipeline.freshness_anchor = map.Choice("freshness_anchor", FRESHNESS_ANCHORS).value_or(pipeline.freshness_anchor);
@@ -593,8 +597,8 @@ std::optional<PipelineConfig> ProjectBuilder::BuildPipeline(const ConfigValue& v
     }
     if (nodes->items.empty()) {
         reader_.AddError(ConfigError::InvalidValue(fmt::format("pipeline \"{}\" has no nodes", pipeline.name),
-                                      map.KeyLocation("nodes"),
-                                      "add at least one node under nodes:, or remove the pipeline"));
+                                                   map.KeyLocation("nodes"),
+                                                   "add at least one node under nodes:, or remove the pipeline"));
     }
     std::map<std::string, SourceLocation> seen;
     for (size_t index = 0; index < nodes->items.size(); ++index) {

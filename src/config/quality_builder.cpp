@@ -190,12 +190,12 @@ std::optional<ValidationConfig> QualityBuilder::BuildValidation(const ConfigValu
 std::vector<QualityTestConfig> QualityBuilder::BuildContracts(const ConfigValue& value, const std::string& path) {
     std::vector<QualityTestConfig> contracts = BuildTests(value, path, true);
     for (const auto& [test_path, location] : quarantine_tests_) {
-        reader_.AddWarning(
-            ConfigError::Ignored(fmt::format("contract {} has on_fail: quarantine; contracts never quarantine rows, a failure fails "
-                                "the node",
-                                test_path),
-                    location,
-                    "write on_fail: fail, or move the test to validation.tests to quarantine failing rows"));
+        reader_.AddWarning(ConfigError::Ignored(
+            fmt::format("contract {} has on_fail: quarantine; contracts never quarantine rows, a failure fails "
+                        "the node",
+                        test_path),
+            location,
+            "write on_fail: fail, or move the test to validation.tests to quarantine failing rows"));
     }
     for (auto& contract : contracts) {
         if (contract.on_fail == QualitySeverity::QUARANTINE) {
@@ -275,8 +275,8 @@ void QualityBuilder::RequireNonEmptyColumns(MapReader& map, QualityTestConfig& t
     }
     if (columns->empty()) {
         reader_.AddError(ConfigError::InvalidValue(fmt::format("{} needs at least one column; columns is empty", model),
-                                      map.ValueLocation("columns"),
-                                      "list the columns to check, e.g. columns: [id]"));
+                                                   map.ValueLocation("columns"),
+                                                   "list the columns to check, e.g. columns: [id]"));
         return;
     }
     test.columns = *columns;
@@ -305,8 +305,8 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         }
         if (values->items.empty()) {
             reader_.AddError(ConfigError::InvalidValue("accepted_values test needs at least one value; values is empty",
-                                          map.ValueLocation("values"),
-                                          "list the accepted values, e.g. values: [active, closed]"));
+                                                       map.ValueLocation("values"),
+                                                       "list the accepted values, e.g. values: [active, closed]"));
             break;
         }
         for (size_t index = 0; index < values->items.size(); ++index) {
@@ -327,13 +327,13 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         test.max_rows = map.Integer("max", 0);
         if (!map.Has("min") && !map.Has("max")) {
             reader_.AddError(ConfigError::Missing("row_count test needs min, max or both",
-                                     map.Location(),
-                                     "add min: <rows> and/or max: <rows> to the test"));
+                                                  map.Location(),
+                                                  "add min: <rows> and/or max: <rows> to the test"));
         } else if (test.min_rows && test.max_rows && *test.min_rows > *test.max_rows) {
-            reader_.AddError(
-                ConfigError::InvalidValue(fmt::format("row_count min ({}) is greater than max ({})", *test.min_rows, *test.max_rows),
-                             map.ValueLocation("min"),
-                             "make min at most max"));
+            reader_.AddError(ConfigError::InvalidValue(
+                fmt::format("row_count min ({}) is greater than max ({})", *test.min_rows, *test.max_rows),
+                map.ValueLocation("min"),
+                "make min at most max"));
         }
         break;
     case QualityTestType::CUSTOM_SQL:
@@ -355,10 +355,10 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         if ((both_numbers && test.min.get<double>() > test.max.get<double>()) ||
             (both_strings && test.min.get<std::string>() > test.max.get<std::string>())) {
             reader_.AddError(ConfigError::InvalidValue(fmt::format("range min ({}) is greater than max ({})",
-                                                      EmbeddedText(*map.Get("min")),
-                                                      EmbeddedText(*map.Get("max"))),
-                                          map.ValueLocation("min"),
-                                          "make min at most max (both bounds are inclusive)"));
+                                                                   EmbeddedText(*map.Get("min")),
+                                                                   EmbeddedText(*map.Get("max"))),
+                                                       map.ValueLocation("min"),
+                                                       "make min at most max (both bounds are inclusive)"));
         }
         break;
     }
@@ -391,11 +391,11 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         }
         test.distribution_threshold = TryParseDistributionThreshold(*text);
         if (!test.distribution_threshold) {
-            reader_.AddError(
-                ConfigError::InvalidValue(fmt::format("distribution threshold \"{}\" is not a comparison", *text),
-                             map.ValueLocation("threshold"),
-                             "write an operator and a number, or a change against the previous run, quoted: \">100\", "
-                             "\">= 0.5\", \"<10\", \"<= 5\", \"== 0\", \"!= 0\" or \"within 10%\""));
+            reader_.AddError(ConfigError::InvalidValue(
+                fmt::format("distribution threshold \"{}\" is not a comparison", *text),
+                map.ValueLocation("threshold"),
+                "write an operator and a number, or a change against the previous run, quoted: \">100\", "
+                "\">= 0.5\", \"<10\", \"<= 5\", \"== 0\", \"!= 0\" or \"within 10%\""));
         }
         break;
     }
@@ -409,7 +409,8 @@ void QualityBuilder::BuildTestFields(MapReader& map, QualityTestConfig& test) {
         if (auto seconds = TryParseMaxAge(*max_age)) {
             test.max_age_seconds = *seconds;
         } else {
-            reader_.AddError(ConfigError::InvalidValue(fmt::format("freshness max_age \"{}\" is not a duration", *max_age),
+            reader_.AddError(
+                ConfigError::InvalidValue(fmt::format("freshness max_age \"{}\" is not a duration", *max_age),
                                           map.ValueLocation("max_age"),
                                           "write a positive whole number and a unit s, m, h or d (e.g. 24h, 7d)"));
         }
@@ -456,11 +457,12 @@ std::optional<QuarantineConfig> QualityBuilder::BuildQuarantine(const ConfigValu
     write.path = map.String("path");
     write.table = map.String("table");
     if (write.path && write.table) {
-        reader_.AddError(ConfigError::Conflict("path", "table", map.KeyLocation("table"), "quarantine to either a path or a table"));
+        reader_.AddError(
+            ConfigError::Conflict("path", "table", map.KeyLocation("table"), "quarantine to either a path or a table"));
     } else if (!map.Has("path") && !map.Has("table")) {
         reader_.AddError(ConfigError::Missing("QuarantineConfig needs exactly one of path or table",
-                                 map.Location(),
-                                 "add path: <folder> (files) or table: <name> under quarantine:"));
+                                              map.Location(),
+                                              "add path: <folder> (files) or table: <name> under quarantine:"));
     }
     if (const ConfigValue* columns = map.Get("add_columns")) {
         std::string columns_path = map.PathOf("add_columns");
@@ -481,7 +483,8 @@ std::optional<QuarantineConfig> QualityBuilder::BuildQuarantine(const ConfigValu
                 const std::string& plain = QUARANTINE_COLUMNS[index];
                 std::string underscored = "_" + plain;
                 if (column_map.Has(plain) && column_map.Has(underscored)) {
-                    reader_.AddError(ConfigError::Conflict(plain,
+                    reader_.AddError(
+                        ConfigError::Conflict(plain,
                                               underscored,
                                               column_map.KeyLocation(underscored),
                                               fmt::format("write {} once, with or without the underscore", plain)));
@@ -499,7 +502,8 @@ std::optional<QuarantineConfig> QualityBuilder::BuildQuarantine(const ConfigValu
     quarantine.max_rows = map.Integer("max_rows", 1);
     if (auto fraction = map.Number("sample_fraction", 0.0, 1.0)) {
         if (*fraction <= 0.0) {
-            reader_.AddError(ConfigError::InvalidValue("\"sample_fraction\" must be greater than 0 and at most 1, found 0",
+            reader_.AddError(
+                ConfigError::InvalidValue("\"sample_fraction\" must be greater than 0 and at most 1, found 0",
                                           map.ValueLocation("sample_fraction"),
                                           "use a fraction such as 0.1, or remove sample_fraction to keep every row"));
         } else {
@@ -528,7 +532,8 @@ std::optional<GateConfig> QualityBuilder::BuildGate(const ConfigValue& value,
             return on_fail->IsScalar() && on_fail->text == entry.first;
         });
         if (documented != DOCUMENTED_ONLY.end()) {
-            reader_.AddError(ConfigError::InvalidValue(fmt::format("gate on_fail \"{}\" appears in Odibi's docs but not in its "
+            reader_.AddError(
+                ConfigError::InvalidValue(fmt::format("gate on_fail \"{}\" appears in Odibi's docs but not in its "
                                                       "code; valid values are {}. Did you mean \"{}\"?",
                                                       documented->first,
                                                       Join(GateOnFailNames(), ", "),
@@ -574,11 +579,11 @@ std::optional<GateConfig> QualityBuilder::BuildGate(const ConfigValue& value,
                     if (!hint.empty()) {
                         message += ". " + hint;
                     }
-                    reader_.AddError(ConfigError::InvalidValue(message,
-                                                  threshold_map.ValueLocation("test"),
-                                                  names.empty()
-                                                      ? "add the test to validation.tests"
-                                                      : fmt::format("tests of this node: {}", Join(names, ", "))));
+                    reader_.AddError(ConfigError::InvalidValue(
+                        message,
+                        threshold_map.ValueLocation("test"),
+                        names.empty() ? "add the test to validation.tests"
+                                      : fmt::format("tests of this node: {}", Join(names, ", "))));
                 }
                 gate.thresholds.push_back(std::move(threshold));
             }
@@ -594,10 +599,10 @@ std::optional<GateConfig> QualityBuilder::BuildGate(const ConfigValue& value,
             rows.max = row_map.Integer("max", 0);
             rows.change_threshold = row_map.Number("change_threshold", 0.0, 1.0);
             if (rows.min && rows.max && *rows.min > *rows.max) {
-                reader_.AddError(
-                    ConfigError::InvalidValue(fmt::format("gate row_count min ({}) is greater than max ({})", *rows.min, *rows.max),
-                                 row_map.ValueLocation("min"),
-                                 "make min at most max"));
+                reader_.AddError(ConfigError::InvalidValue(
+                    fmt::format("gate row_count min ({}) is greater than max ({})", *rows.min, *rows.max),
+                    row_map.ValueLocation("min"),
+                    "make min at most max"));
             }
             gate.row_count = rows;
         }
@@ -642,14 +647,14 @@ CrossCheckConfig QualityBuilder::BuildCrossCheck(const ConfigValue* params,
         check.sql = map.String("sql").value_or("");
         if (compares) {
             reader_.AddError(ConfigError::Conflict(fmt::format("type: {}", CrossCheckTypeName(*type)),
-                                      "sql",
-                                      map.KeyLocation("sql"),
-                                      "remove sql:, or use type: sql to check with a query"));
+                                                   "sql",
+                                                   map.KeyLocation("sql"),
+                                                   "remove sql:, or use type: sql to check with a query"));
         }
     } else if (type == CrossCheckType::SQL) {
         reader_.AddError(ConfigError::Missing("cross_check type sql needs sql: a query that returns the violating rows",
-                                 map.Location(),
-                                 "add sql: SELECT ... (the check passes when it returns no rows)"));
+                                              map.Location(),
+                                              "add sql: SELECT ... (the check passes when it returns no rows)"));
     }
     if (auto on_fail = map.Choice("on_fail", CROSS_CHECK_ACTIONS)) {
         check.on_fail = *on_fail == "warn" ? QualitySeverity::WARN : QualitySeverity::FAIL;

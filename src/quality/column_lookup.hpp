@@ -23,7 +23,6 @@ private:
     std::vector<engine::ColumnInfo> columns_;
 };
 
-
 /// The names of the tables and views visible on the connection (for "Did you mean").
 [[nodiscard]] std::vector<std::string> RelationNames(engine::Connection& connection);
 /// The columns of the table or view `name` (unquoted) as the connection resolves it (its search

@@ -456,8 +456,7 @@ BoundQuery QualityResultsQuery(const QualityQuery& query, TimePoint now) {
     filters.Equal("run_id", query.run_id);
     filters.WithinDays("timestamp", query.days, now);
     // The checks of one node share their timestamp: the names keep the order stable.
-    return std::move(filters).Bind(
-        SELECT_QUALITY, "timestamp DESC, pipeline_name, node_name, check_name", query.limit);
+    return std::move(filters).Bind(SELECT_QUALITY, "timestamp DESC, pipeline_name, node_name, check_name", query.limit);
 }
 
 std::string LastSucceededQualitySql() {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "catalog_text.hpp"
+#include "catalog_time.hpp"
 #include <fmt/format.h>
 
 #include "odibi/common/error.hpp"
@@ -25,6 +26,19 @@ PipelineRunRecord BeginRunRow(const PipelineRunRecord& record, const std::string
     row.status = record.status.empty() ? std::string("RUNNING") : NormalizeStatus(record.status);
     row.heartbeat_at = ValueOrDefault(record.heartbeat_at, row.run_start_at);
     return row;
+}
+
+PipelineRunRecord AbandonedRunRow(PipelineRunRecord run, const std::string& host, const std::string& now) {
+    run.run_end_at = ValueOrDefault(run.heartbeat_at, now);
+    auto started = ParseIsoUtc(run.run_start_at);
+    auto ended = ParseIsoUtc(run.run_end_at);
+    if (started && ended && *ended >= *started) {
+        run.duration_ms = MillisecondsBetween(*started, *ended);
+    }
+    run.error_summary = ValueOrDefault(
+        run.error_summary, fmt::format("abandoned: process {} on {} ended without finishing the run", run.pid, host));
+    run.status = "ABANDONED";
+    return run;
 }
 
 QualityRecord QualityRow(const QualityRecord& record, const std::string& now) {

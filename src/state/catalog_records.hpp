@@ -25,6 +25,11 @@ void RequireRecordField(const std::string& value, std::string_view field, std::s
 /// defaulting to `now`, status RUNNING when empty (else normalised).
 [[nodiscard]] PipelineRunRecord BeginRunRow(const PipelineRunRecord& record, const std::string& now);
 
+/// A RUNNING run whose process is gone, as MarkAbandonedRuns closes it: status ABANDONED, ended at its
+/// last heartbeat (the latest moment it is known to have been alive; `now` without one), its duration
+/// up to then, and an error summary that says so unless it had one.
+[[nodiscard]] PipelineRunRecord AbandonedRunRow(PipelineRunRecord run, const std::string& host, const std::string& now);
+
 /// The row RecordQualityResults writes for `record`: required fields checked (run_id, pipeline_name,
 /// check_name, check_type, status), the id a new UUID and the timestamp `now` when empty, the message
 /// redacted and cut to ERROR_MESSAGE_MAX_CHARACTERS, a null sample an empty array. A pass rate that is

@@ -210,7 +210,8 @@ struct ConfigError {
     static Error InvalidValue(std::string message, SourceLocation location, std::string suggestion = "");
     /// A key that is required in this context (beyond what MissingKey's model names).
     static Error Missing(std::string message, SourceLocation location, std::string suggestion = "");
-    static Error Conflict(std::string_view first, std::string_view second, SourceLocation location, std::string suggestion);
+    static Error
+    Conflict(std::string_view first, std::string_view second, SourceLocation location, std::string suggestion);
     /// A setting accepted but without effect (a warning).
     static Error Ignored(std::string message, SourceLocation location, std::string suggestion = "");
 };

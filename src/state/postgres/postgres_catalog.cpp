@@ -517,28 +517,18 @@ public:
                 if (run.pid == own_pid || !IsProcessGone(run.pid)) {
                     continue;
                 }
-                // The last heartbeat is the latest moment the run is known to have been alive.
-                std::string run_end_at = ValueOrDefault(run.heartbeat_at, now);
-                int64_t duration_ms = run.duration_ms;
-                auto started = ParseIsoUtc(run.run_start_at);
-                auto ended = ParseIsoUtc(run_end_at);
-                if (started && ended && *ended >= *started) {
-                    duration_ms = MillisecondsBetween(*started, *ended);
-                }
-                std::string summary =
-                    fmt::format("abandoned: process {} on {} ended without finishing the run", run.pid, host);
-                auto changed =
-                    Run(AbandonRunSql(),
-                        PostgresParameters().Text(run_end_at).Int64(duration_ms).Text(summary).Text(run.run_id),
-                        "mark abandoned runs");
+                PipelineRunRecord row = AbandonedRunRow(std::move(run), host, now);
+                auto changed = Run(AbandonRunSql(),
+                                   PostgresParameters()
+                                       .Text(row.run_end_at)
+                                       .Int64(row.duration_ms)
+                                       .Text(row.error_summary)
+                                       .Text(row.run_id),
+                                   "mark abandoned runs");
                 if (changed.ChangedRows() == 0) {
                     continue;
                 }
-                run.status = "ABANDONED";
-                run.run_end_at = run_end_at;
-                run.duration_ms = duration_ms;
-                run.error_summary = ValueOrDefault(run.error_summary, summary);
-                abandoned.push_back(std::move(run));
+                abandoned.push_back(std::move(row));
             }
             return abandoned;
         });

@@ -541,30 +541,17 @@ public:
             if (run.pid == own_pid || !IsProcessGone(run.pid)) {
                 continue;
             }
-            // The last heartbeat is the latest moment the run is known to have been alive.
-            std::string run_end_at = ValueOrDefault(run.heartbeat_at, now);
-            int64_t duration_ms = run.duration_ms;
-            auto started = ParseIsoUtc(run.run_start_at);
-            auto ended = ParseIsoUtc(run_end_at);
-            if (started && ended && *ended >= *started) {
-                duration_ms = MillisecondsBetween(*started, *ended);
-            }
-            std::string summary =
-                fmt::format("abandoned: process {} on {} ended without finishing the run", run.pid, host);
+            PipelineRunRecord row = AbandonedRunRow(std::move(run), host, now);
             connection_->Prepare(AbandonRunSql(), "mark abandoned runs")
-                .BindText(run_end_at)
-                .BindInt64(duration_ms)
-                .BindText(summary)
-                .BindText(run.run_id)
+                .BindText(row.run_end_at)
+                .BindInt64(row.duration_ms)
+                .BindText(row.error_summary)
+                .BindText(row.run_id)
                 .Run();
             if (connection_->ChangedRows() == 0) {
                 continue;
             }
-            run.status = "ABANDONED";
-            run.run_end_at = run_end_at;
-            run.duration_ms = duration_ms;
-            run.error_summary = ValueOrDefault(run.error_summary, summary);
-            abandoned.push_back(std::move(run));
+            abandoned.push_back(std::move(row));
         }
         transaction.Commit();
         return abandoned;
