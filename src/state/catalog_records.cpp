@@ -28,6 +28,19 @@ PipelineRunRecord BeginRunRow(const PipelineRunRecord& record, const std::string
     return row;
 }
 
+void RequireWriteIntentFields(const WriteIntent& intent) {
+    constexpr std::string_view OPERATION = "record write intent";
+    RequireRecordField(intent.intent_id, "intent_id", OPERATION);
+    RequireRecordField(intent.run_id, "run_id", OPERATION);
+    RequireRecordField(intent.pipeline_name, "pipeline_name", OPERATION);
+    RequireRecordField(intent.node_name, "node_name", OPERATION);
+    RequireRecordField(intent.target, "target", OPERATION);
+    RequireRecordField(intent.staging, "staging", OPERATION);
+    RequireRecordField(intent.mode, "mode", OPERATION);
+    RequireRecordField(intent.format, "format", OPERATION);
+    RequireRecordField(intent.published_marker, "published_marker", OPERATION);
+}
+
 PipelineRunRecord AbandonedRunRow(PipelineRunRecord run, const std::string& host, const std::string& now) {
     run.run_end_at = ValueOrDefault(run.heartbeat_at, now);
     auto started = ParseIsoUtc(run.run_start_at);

@@ -25,6 +25,9 @@ void RequireRecordField(const std::string& value, std::string_view field, std::s
 /// defaulting to `now`, status RUNNING when empty (else normalised).
 [[nodiscard]] PipelineRunRecord BeginRunRow(const PipelineRunRecord& record, const std::string& now);
 
+/// Rejects a write intent that lacks a field recovery needs (every one but the commit).
+void RequireWriteIntentFields(const WriteIntent& intent);
+
 /// A RUNNING run whose process is gone, as MarkAbandonedRuns closes it: status ABANDONED, ended at its
 /// last heartbeat (the latest moment it is known to have been alive; `now` without one), its duration
 /// up to then, and an error summary that says so unless it had one.

@@ -331,15 +331,7 @@ public:
     }
 
     void RecordWriteIntent(const WriteIntent& intent) override {
-        RequireRecordField(intent.intent_id, "intent_id", "record write intent");
-        RequireRecordField(intent.run_id, "run_id", "record write intent");
-        RequireRecordField(intent.pipeline_name, "pipeline_name", "record write intent");
-        RequireRecordField(intent.node_name, "node_name", "record write intent");
-        RequireRecordField(intent.target, "target", "record write intent");
-        RequireRecordField(intent.staging, "staging", "record write intent");
-        RequireRecordField(intent.mode, "mode", "record write intent");
-        RequireRecordField(intent.format, "format", "record write intent");
-        RequireRecordField(intent.published_marker, "published_marker", "record write intent");
+        RequireWriteIntentFields(intent);
         std::lock_guard lock(connection_mutex_);
         SqliteTransaction transaction(*connection_, "record write intent");
         connection_->Prepare(UpsertSql("meta_write_intents", WriteIntentColumns(), "intent_id"), "record write intent")
