@@ -63,6 +63,10 @@ enum class ErrorCode : uint16_t {
     INVALID_FORMAT_OPTION = 404,
     MISSING_WRITE_KEYS = 405,
     UNKNOWN_WRITE_COLUMN = 406,
+    DELTA_FEATURE_UNSUPPORTED = 407,
+    DELTA_LOG_INVALID = 408,
+    DELTA_COMMIT_CONFLICT = 409,
+    DELTA_VERSION_NOT_FOUND = 410,
     // io: add new codes above this line
     // state and catalog (5xx)
     CATALOG_ERROR = 500,
