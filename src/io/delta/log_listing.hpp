@@ -1,0 +1,28 @@
+// What `_delta_log` holds: commit files, complete checkpoints and the `_last_checkpoint` hint.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace odibi::io::delta {
+
+struct LogListing {
+    std::filesystem::path log_directory;
+    std::map<int64_t, std::filesystem::path> commits;                  ///< version -> NNN.json
+    std::map<int64_t, std::vector<std::filesystem::path>> checkpoints; ///< version -> its parts, complete only
+    std::vector<int64_t> v2_checkpoints; ///< versions with only a UUID-named (v2) checkpoint
+    std::optional<int64_t> last_checkpoint_hint;
+
+    /// The newest version the log holds (a commit or a checkpoint); -1 when it holds none.
+    [[nodiscard]] int64_t LatestVersion() const;
+};
+
+/// Lists `<table>/_delta_log` without recursing (sub-folders such as `.tmp/` are ignored, and so is
+/// every name that is not a commit, a checkpoint or `_last_checkpoint`).
+[[nodiscard]] LogListing ListLog(const std::filesystem::path& table_root);
+
+} // namespace odibi::io::delta
