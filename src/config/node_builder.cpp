@@ -385,8 +385,14 @@ std::optional<ReadConfig> ProjectBuilder::BuildRead(const ConfigValue& value,
         }
     }
     if (const ConfigValue* travel = map.Get("time_travel")) {
-        read.time_travel = ToJson(*travel);
-        NotSupported(map.KeyLocation("time_travel"), "read.time_travel", "Delta time travel is not built yet");
+        read.time_travel = BuildTimeTravel(*travel, map.PathOf("time_travel"));
+        if (!read.time_travel.is_null() && !read.format.empty() && ToLower(read.format) != "delta") {
+            reader_.AddError(ConfigError::InvalidValue(
+                fmt::format("read.time_travel reads an older version of a Delta table; format {} has no versions",
+                            read.format),
+                map.KeyLocation("time_travel"),
+                "remove time_travel, or read a table with format: delta"));
+        }
     }
     read.streaming = map.Bool("streaming").value_or(false);
     if (read.streaming) {
@@ -398,6 +404,39 @@ std::optional<ReadConfig> ProjectBuilder::BuildRead(const ConfigValue& value,
             map.KeyLocation("schema_ddl"), "read.schema_ddl", "Spark DDL schemas for streaming reads are not built");
     }
     return read;
+}
+
+Json ProjectBuilder::BuildTimeTravel(const ConfigValue& value, const std::string& path) {
+    if (!reader_.ExpectMap(value, path, "a mapping with as_of_version: <int> or as_of_timestamp: <text>")) {
+        return nullptr;
+    }
+    MapReader map(reader_, value, path);
+    reader_.CheckKeys(value, path, "TimeTravelConfig", {"as_of_version", "as_of_timestamp"}, Strictness::STRICT);
+    Json travel = Json::object();
+    auto version = map.Integer("as_of_version");
+    auto timestamp = map.String("as_of_timestamp");
+    if (version && timestamp) {
+        reader_.AddError(ConfigError::Conflict("as_of_version",
+                                               "as_of_timestamp",
+                                               map.KeyLocation("as_of_timestamp"),
+                                               "name a version or a time, not both"));
+    } else if (!version && !timestamp) {
+        reader_.AddError(ConfigError::Missing("read.time_travel needs as_of_version or as_of_timestamp",
+                                              map.Location(),
+                                              "add as_of_version: 3 or as_of_timestamp: \"2024-01-31 00:00:00\""));
+    }
+    if (version && *version < 0) {
+        reader_.AddError(ConfigError::InvalidValue(fmt::format("as_of_version must be 0 or more, found {}", *version),
+                                                   map.KeyLocation("as_of_version"),
+                                                   "Delta versions count from 0"));
+    }
+    if (version) {
+        travel["as_of_version"] = *version;
+    }
+    if (timestamp) {
+        travel["as_of_timestamp"] = *timestamp;
+    }
+    return travel;
 }
 
 std::optional<IncrementalConfig> ProjectBuilder::BuildIncremental(const ConfigValue& value, const std::string& path) {
@@ -533,6 +572,24 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
         }
     }
     write.partition_by = map.StringList("partition_by").value_or(std::vector<std::string>{});
+    write.merge_schema = map.Bool("merge_schema").value_or(false);
+    write.overwrite_schema = map.Bool("overwrite_schema").value_or(false);
+    if (auto properties = map.Mapping("table_properties")) {
+        for (const auto& [key, value] : properties->items()) {
+            write.table_properties[key] = value.is_string() ? value.get<std::string>() : value.dump();
+        }
+    }
+    bool delta = ToLower(write.format) == "delta";
+    for (const char* key : {"merge_schema", "overwrite_schema", "table_properties"}) {
+        if (map.Has(key) && !delta && !write.format.empty()) {
+            reader_.AddError(ConfigError::InvalidValue(
+                fmt::format("write.{} is a Delta table setting; format {} has no table schema or properties",
+                            key,
+                            write.format),
+                map.KeyLocation(key),
+                fmt::format("remove {}, or write with format: delta", key)));
+        }
+    }
     if (const ConfigValue* query = map.Get("first_run_query")) {
         write.first_run_query = reader_.String(*query, map.PathOf("first_run_query"));
         NotSupported(map.KeyLocation("first_run_query"),
@@ -546,9 +603,6 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
     };
     static const std::vector<LaterKey> LATER_KEYS = {
         {"zorder_by", "Z-ordering is a Delta feature that is not built yet"},
-        {"table_properties", "Delta table properties are not built yet"},
-        {"merge_schema", "Delta schema evolution is not built yet"},
-        {"overwrite_schema", "Delta schema overwrite is not built yet"},
         {"register_table", "registering outputs as tables is not built yet"},
         {"auto_optimize", "Delta OPTIMIZE/VACUUM is not built yet"},
         {"add_metadata", "metadata columns (_extracted_at, _source_file, ...) are not built yet"},
@@ -567,7 +621,7 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
         write.extra[later.key] = ToJson(*option);
         std::string key = later.key;
         bool asks = false;
-        if (key == "merge_schema" || key == "overwrite_schema" || key == "skip_if_unchanged") {
+        if (key == "skip_if_unchanged") {
             asks = reader_.Bool(*option, map.PathOf(key)).value_or(false);
         } else if (key == "auto_optimize" || key == "add_metadata") {
             if (option->IsMap()) {

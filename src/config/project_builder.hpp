@@ -48,6 +48,7 @@ private:
                                         const std::string& usage);
     std::optional<WriteConfig> BuildWrite(const ConfigValue& value, const std::string& path);
     std::optional<IncrementalConfig> BuildIncremental(const ConfigValue& value, const std::string& path);
+    Json BuildTimeTravel(const ConfigValue& value, const std::string& path);
     void BuildTransform(const ConfigValue& value,
                         const std::string& path,
                         const std::filesystem::path& source_directory,

@@ -80,6 +80,12 @@ CanonicalJson WriteJson(const config::WriteConfig& write) {
     result["mode"] = config::WriteModeName(write.mode);
     result["options"] = Canonical(write.options);
     result["partition_by"] = write.partition_by;
+    if (write.merge_schema || write.overwrite_schema || !write.table_properties.empty()) {
+        // Only when set, so that the hashes of writes without Delta settings stay as they were.
+        result["merge_schema"] = write.merge_schema;
+        result["overwrite_schema"] = write.overwrite_schema;
+        result["table_properties"] = write.table_properties;
+    }
     result["first_run_query"] = OptionalText(write.first_run_query);
     result["extra"] = Canonical(write.extra);
     return result;

@@ -10,7 +10,7 @@ namespace {
 // Format names of Odibi's YAML (`format:` of read and write) that this build does not read or write.
 const std::vector<std::string>& FormatsNotBuiltYet() {
     static const std::vector<std::string> names = {
-        "delta", "sql", "api", "excel", "avro", "cloudFiles", "sql_server", "azure_sql", "simulation"};
+        "sql", "api", "excel", "avro", "cloudFiles", "sql_server", "azure_sql", "simulation"};
     return names;
 }
 
@@ -19,6 +19,7 @@ std::vector<std::unique_ptr<Format>> MakeBuiltinFormats() {
     formats.push_back(MakeCsvFormat());
     formats.push_back(MakeParquetFormat());
     formats.push_back(MakeJsonFormat());
+    formats.push_back(MakeDeltaFormat());
     return formats;
 }
 

@@ -23,6 +23,9 @@ public:
     [[nodiscard]] virtual std::string_view Name() const = 0;
     [[nodiscard]] virtual const OptionCatalog& ReadOptions() const = 0;
     [[nodiscard]] virtual const OptionCatalog& WriteOptions() const = 0;
+    /// True for a table format with its own transaction log (Delta): reads load a snapshot and writes
+    /// commit to the log, instead of scanning and replacing files.
+    [[nodiscard]] virtual bool IsTableFormat() const { return false; }
 
     /// Glob of the data files inside a directory dataset, relative to it ("**/*.parquet").
     [[nodiscard]] virtual std::string DirectoryGlob(const FormatOptions& read_options) const = 0;
@@ -84,5 +87,6 @@ ParseReadOptions(const Format& format, const config::Json& options, const std::s
 [[nodiscard]] std::unique_ptr<Format> MakeCsvFormat();
 [[nodiscard]] std::unique_ptr<Format> MakeParquetFormat();
 [[nodiscard]] std::unique_ptr<Format> MakeJsonFormat();
+[[nodiscard]] std::unique_ptr<Format> MakeDeltaFormat();
 
 } // namespace odibi::io

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "odibi/common/strings.hpp"
+#include "odibi/io/delta.hpp"
 
 namespace odibi::io {
 namespace {
@@ -175,6 +176,55 @@ std::vector<std::string> SupportedFormats() {
 
 namespace {
 
+std::string FilterCondition(const std::vector<std::string>& filters) {
+    std::vector<std::string> conditions;
+    conditions.reserve(filters.size());
+    for (const auto& filter : filters) {
+        conditions.push_back(fmt::format("({})", filter));
+    }
+    return Join(conditions, " AND ");
+}
+
+std::string WithRowFilters(const std::string& scan, const std::vector<std::string>& filters) {
+    if (filters.empty()) {
+        return scan;
+    }
+    return fmt::format("(SELECT * FROM {} WHERE {})", scan, FilterCondition(filters));
+}
+
+// A Delta table at the version read.time_travel names; the filters also prune its files.
+std::string TableScan(const config::ReadConfig& read,
+                      const std::string& table,
+                      const std::vector<std::string>& filters,
+                      engine::Connection* connection) {
+    if (connection == nullptr) {
+        throw InternalError("a Delta scan needs a connection to read the table's log (BuildPinnedScan)");
+    }
+    delta::VersionSpec at;
+    if (read.time_travel.is_object()) {
+        if (read.time_travel.contains("as_of_version")) {
+            at.version = read.time_travel["as_of_version"].get<int64_t>();
+        }
+        if (read.time_travel.contains("as_of_timestamp")) {
+            at.timestamp = read.time_travel["as_of_timestamp"].get<std::string>();
+        }
+    }
+    try {
+        delta::Snapshot snapshot = delta::LoadSnapshot(*connection, table, at);
+        std::optional<std::string> pruning;
+        if (!filters.empty()) {
+            pruning = FilterCondition(filters);
+        }
+        return delta::ScanSql(*connection, snapshot, pruning);
+    } catch (Error& error) {
+        if (error.Location().Empty()) {
+            error.WithLocation(At(read.config_path, error.Code() == ErrorCode::DELTA_VERSION_NOT_FOUND ? "time_travel"
+                                                                                                      : "path"));
+        }
+        throw;
+    }
+}
+
 // BuildScan and BuildPinnedScan; `connection` pins the format's inference when given.
 std::string Scan(const config::ReadConfig& read, const Storage& storage, engine::Connection* connection) {
     const Format& format = GetFormat(read.format, At(read.config_path, "format"));
@@ -193,6 +243,10 @@ std::string Scan(const config::ReadConfig& read, const Storage& storage, engine:
     }
     if (!storage.Exists(resolved)) {
         throw InputNotFound(resolved, relative, storage, format.Name(), read.config_path);
+    }
+    std::vector<std::string> filters = RowFilters(read, options);
+    if (format.IsTableFormat()) {
+        return WithRowFilters(TableScan(read, resolved, filters, connection), filters);
     }
     bool directory = storage.IsDirectory(resolved);
     std::string location = resolved;
@@ -223,16 +277,7 @@ std::string Scan(const config::ReadConfig& read, const Storage& storage, engine:
             scan = WithHiveColumnNames(scan, HiveKeysOf(resolved, first_file.front()));
         }
     }
-    std::vector<std::string> filters = RowFilters(read, options);
-    if (filters.empty()) {
-        return scan;
-    }
-    std::vector<std::string> conditions;
-    conditions.reserve(filters.size());
-    for (const auto& filter : filters) {
-        conditions.push_back(fmt::format("({})", filter));
-    }
-    return fmt::format("(SELECT * FROM {} WHERE {})", scan, Join(conditions, " AND "));
+    return WithRowFilters(scan, filters);
 }
 
 } // namespace
@@ -248,7 +293,11 @@ std::string BuildPinnedScan(const config::ReadConfig& read, const Storage& stora
 bool TargetExists(const config::WriteConfig& write, const Storage& storage) {
     const Format& format = GetFormat(write.format, At(write.config_path, "format"));
     std::string relative = RelativePath(write.path, write.table, format.Name(), "write", write.config_path);
-    return storage.Exists(storage.Resolve(relative));
+    std::string resolved = storage.Resolve(relative);
+    if (format.IsTableFormat()) {
+        return storage.IsLocalFileSystem() && delta::IsDeltaTable(resolved);
+    }
+    return storage.Exists(resolved);
 }
 
 config::ReadConfig ReadBackConfig(const config::WriteConfig& write) {

@@ -31,32 +31,6 @@ Error FileSystemError(std::string_view what, const fs::path& path, int error_num
     return error;
 }
 
-// Flushes one file or directory to disk so that a crash after the rename cannot expose empty files.
-void SyncPath(const fs::path& path, bool directory) {
-    int descriptor = ::open(path.c_str(), (directory ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
-    if (descriptor < 0) {
-        throw FileSystemError("could not open for flushing", path, errno);
-    }
-    int result = ::fsync(descriptor);
-    int error_number = errno;
-    ::close(descriptor);
-    if (result != 0 && error_number != EINVAL) {
-        throw FileSystemError("could not flush", path, error_number);
-    }
-}
-
-void SyncTree(const fs::path& root) {
-    std::error_code error;
-    if (!fs::is_directory(root, error)) {
-        SyncPath(root, false);
-        return;
-    }
-    for (const auto& entry : fs::recursive_directory_iterator(root)) {
-        SyncPath(entry.path(), entry.is_directory());
-    }
-    SyncPath(root, true);
-}
-
 bool IsDirectoryNoFollow(const fs::path& path) {
     struct stat status {};
     return ::lstat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode);
@@ -87,6 +61,32 @@ bool HasRenameExchange() {
 }
 
 } // namespace
+
+void SyncPath(const fs::path& path, bool directory) {
+    int descriptor = ::open(path.c_str(), (directory ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) {
+        throw FileSystemError("could not open for flushing", path, errno);
+    }
+    int result = ::fsync(descriptor);
+    int error_number = errno;
+    ::close(descriptor);
+    if (result != 0 && error_number != EINVAL) {
+        throw FileSystemError("could not flush", path, error_number);
+    }
+}
+
+void SyncTree(const fs::path& root) {
+    std::error_code error;
+    if (!fs::is_directory(root, error)) {
+        SyncPath(root, false);
+        return;
+    }
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+        SyncPath(entry.path(), entry.is_directory());
+    }
+    SyncPath(root, true);
+}
+
 
 void RemoveQuietly(const fs::path& path) {
     std::error_code error;

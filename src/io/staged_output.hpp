@@ -44,6 +44,12 @@ private:
     std::filesystem::path path_;
 };
 
+/// Flushes one file or directory to disk so that a crash after a rename cannot expose empty files.
+/// Throws WRITE_FAILED (EXTERNAL) when it cannot.
+void SyncPath(const std::filesystem::path& path, bool directory);
+/// SyncPath of a file, or of a directory and everything below it.
+void SyncTree(const std::filesystem::path& root);
+
 /// Removes `path` (a file or a whole directory) if it exists; never throws.
 void RemoveQuietly(const std::filesystem::path& path);
 

@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <optional>
 
+#include "delta/writer.hpp"
 #include "format.hpp"
 #include "hive_layout.hpp"
 #include "staged_output.hpp"
+#include "staged_write_parts.hpp"
 #include "storage/path_glob.hpp"
 #include <fmt/format.h>
 
@@ -16,15 +18,18 @@
 
 namespace odibi::io {
 
-struct StagedWrite::Parts {
-    explicit Parts(const std::filesystem::path& target) : staging(target, "staging") {}
+namespace {
+
+/// A file or directory target: the staged output replaces it with one rename.
+struct StagedFile final : StagedWrite::Parts {
+    explicit StagedFile(const std::filesystem::path& target) : staging(target, "staging") {}
+
+    void Publish() override { staging.Publish(); }
+    void Cleanup() override { staging.Cleanup(); }
+    [[nodiscard]] std::string Staging() const override { return staging.Path().string(); }
 
     StagedOutput staging;
-    WriteOutcome outcome;
-    std::string published_marker;
 };
-
-namespace {
 
 namespace fs = std::filesystem;
 
@@ -145,12 +150,15 @@ public:
         if (request_.remove_leftovers_except) {
             RemoveLeftovers(*request_.remove_leftovers_except);
         }
+        if (format_.IsTableFormat()) {
+            return StageTableWrite();
+        }
         ExistingTarget existing = InspectTarget();
         outcome_.location = target_.string();
         outcome_.target_existed = existing.exists;
         WriteMode mode = existing.has_data ? write_.mode : WriteMode::OVERWRITE;
 
-        auto parts = std::make_unique<StagedWrite::Parts>(target_);
+        auto parts = std::make_unique<StagedFile>(target_);
         StagedOutput& staging = parts->staging;
         std::optional<StagedOutput> batch_file;
         std::string query;
@@ -212,6 +220,22 @@ public:
     }
 
 private:
+    StagedWrite StageTableWrite() {
+        delta::TableWrite table;
+        table.table_root = target_.string();
+        table.source_relation = request_.source_relation;
+        table.mode = write_.mode;
+        table.keys = keys_;
+        table.partition_by = write_.partition_by;
+        table.merge_schema = write_.merge_schema;
+        table.overwrite_schema = write_.overwrite_schema;
+        table.table_properties = write_.table_properties;
+        table.app_id = request_.writer_id;
+        table.commit_details = request_.commit_details;
+        table.config_path = write_.config_path;
+        return delta::StageTableWrite(connection_, table);
+    }
+
     void ResolveTarget() {
         std::string relative;
         if (write_.path && !Trim(*write_.path).empty()) {
@@ -511,7 +535,7 @@ std::string StagedWrite::Target() const {
 }
 
 std::string StagedWrite::Staging() const {
-    return parts_->staging.Path().string();
+    return parts_->Staging();
 }
 
 const std::string& StagedWrite::PublishedMarker() const {
@@ -519,11 +543,11 @@ const std::string& StagedWrite::PublishedMarker() const {
 }
 
 void StagedWrite::Publish() {
-    parts_->staging.Publish();
+    parts_->Publish();
 }
 
 void StagedWrite::Cleanup() {
-    parts_->staging.Cleanup();
+    parts_->Cleanup();
 }
 
 StagedWrite StageWrite(engine::Connection& connection, const WriteRequest& request) {
@@ -538,6 +562,9 @@ WriteOutcome Write(engine::Connection& connection, const WriteRequest& request) 
 }
 
 bool IsWritePublished(const std::string& target, const std::string& published_marker) {
+    if (delta::IsTableMarker(published_marker)) {
+        return delta::IsCommitPublished(target, published_marker);
+    }
     auto marker = PublishedMarkerOf(target);
     return marker.has_value() && *marker == published_marker;
 }

@@ -82,7 +82,7 @@ struct ReadConfig {
     std::optional<std::string> filter;   ///< SQL WHERE clause
     Json options = Json::object();       ///< reader options (archive_options merged in)
     std::optional<IncrementalConfig> incremental;
-    Json time_travel; ///< null when absent
+    Json time_travel; ///< null when absent; else {as_of_version: int} or {as_of_timestamp: text} (Delta)
     bool streaming = false;
     Json extra = Json::object(); ///< recognised keys of later features (schema_ddl)
     std::string config_path;     ///< "pipelines[0].nodes[1].read"
@@ -98,6 +98,9 @@ struct WriteConfig {
     WriteMode mode = WriteMode::OVERWRITE;
     Json options = Json::object(); ///< writer options; `keys` for upsert/append_once lives here
     std::vector<std::string> partition_by;
+    bool merge_schema = false;     ///< Delta: new columns of the rows join the table's schema
+    bool overwrite_schema = false; ///< Delta: mode overwrite replaces the schema and partitioning
+    std::map<std::string, std::string> table_properties; ///< Delta: metaData.configuration of a new table
     std::optional<std::string> first_run_query;
     Json extra = Json::object(); ///< recognised keys of later features (zorder_by, merge_keys, ...)
     std::string config_path;

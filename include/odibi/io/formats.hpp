@@ -36,6 +36,10 @@ struct WriteRequest {
     /// their intent was recorded or after it was closed) are removed before staging, except the
     /// staging paths listed here (writes whose intent is still open).
     std::optional<std::set<std::string>> remove_leftovers_except = std::nullopt;
+    /// Delta: the writer's id ("odibi/<pipeline>/<node>"), committed as a txn action with the data.
+    std::optional<std::string> writer_id = std::nullopt;
+    /// Delta: fields added to the commit's commitInfo (e.g. the run id).
+    config::Json commit_details = config::Json::object();
 };
 
 struct WriteOutcome {

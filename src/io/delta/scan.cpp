@@ -1,0 +1,243 @@
+// The rows of a snapshot as one lazy DuckDB table expression: one read_parquet over the active files,
+// partition values joined in from the log, deletion-vector rows anti-joined away.
+#include <algorithm>
+#include <set>
+
+#include "actions.hpp"
+#include "deletion_vector.hpp"
+#include "scan.hpp"
+#include "types.hpp"
+#include <fmt/format.h>
+
+#include "odibi/common/strings.hpp"
+#include "odibi/engine/sql.hpp"
+#include "odibi/io/delta.hpp"
+#include "odibi/io/storage.hpp"
+
+namespace odibi::io::delta {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using engine::QuoteIdentifier;
+using engine::QuoteLiteral;
+
+constexpr const char* kData = "odibi_delta_data";
+constexpr const char* kPartitions = "odibi_delta_partitions";
+
+std::string ColumnMappingMode(const Metadata& metadata) {
+    auto found = metadata.configuration.find("delta.columnMapping.mode");
+    return found == metadata.configuration.end() ? "none" : found->second;
+}
+
+/// The name of a field in the data files and in partitionValues.
+std::string PhysicalName(const Field& field, const std::string& mapping_mode) {
+    if (mapping_mode != "none") {
+        auto found = field.metadata.find("delta.columnMapping.physicalName");
+        if (found != field.metadata.end() && found->is_string()) {
+            return found->get<std::string>();
+        }
+    }
+    return field.name;
+}
+
+bool IsPartitionColumn(const Metadata& metadata, const Field& field) {
+    return std::find(metadata.partition_columns.begin(), metadata.partition_columns.end(), field.name) !=
+           metadata.partition_columns.end();
+}
+
+/// The partition columns' values per file, as a VALUES list joined on the file name.
+std::string PartitionValuesTable(const Snapshot& snapshot,
+                                 const std::vector<const AddFile*>& files,
+                                 const std::vector<const Field*>& partition_fields,
+                                 const std::string& mapping_mode) {
+    std::vector<std::string> rows;
+    rows.reserve(files.size());
+    for (const AddFile* file : files) {
+        std::vector<std::string> values = {QuoteLiteral(FileLocation(snapshot, *file))};
+        for (const Field* field : partition_fields) {
+            auto found = file->partition_values.find(PhysicalName(*field, mapping_mode));
+            std::optional<std::string> value = found == file->partition_values.end() ? std::nullopt : found->second;
+            values.push_back(PartitionValueSql(value, field->type));
+        }
+        rows.push_back("(" + Join(values, ", ") + ")");
+    }
+    std::vector<std::string> names = {QuoteIdentifier(FILE_COLUMN)};
+    for (const Field* field : partition_fields) {
+        names.push_back(QuoteIdentifier(field->name));
+    }
+    return fmt::format("(VALUES {}) AS {}({})", Join(rows, ", "), kPartitions, Join(names, ", "));
+}
+
+/// `file_row_number`s deleted by the files' deletion vectors, as (file, row) pairs.
+std::string DeletedRowsCondition(const Snapshot& snapshot, const std::vector<const AddFile*>& files) {
+    std::vector<std::string> conditions;
+    for (const AddFile* file : files) {
+        if (!file->deletion_vector) {
+            continue;
+        }
+        std::vector<uint64_t> rows = ReadDeletedRows(*file->deletion_vector, snapshot.table_root);
+        if (rows.empty()) {
+            continue;
+        }
+        std::vector<std::string> numbers;
+        numbers.reserve(rows.size());
+        for (uint64_t row : rows) {
+            numbers.push_back(std::to_string(row));
+        }
+        conditions.push_back(fmt::format("({}.filename = {} AND {}.file_row_number IN ({}))",
+                                         kData,
+                                         QuoteLiteral(FileLocation(snapshot, *file)),
+                                         kData,
+                                         Join(numbers, ", ")));
+    }
+    return conditions.empty() ? "" : "NOT (" + Join(conditions, " OR ") + ")";
+}
+
+/// Partition pruning: the files whose partition values can satisfy `filter_sql`. A filter over other
+/// columns as well cannot be decided from partition values alone; every file is kept then.
+std::vector<const AddFile*> PruneFiles(engine::Connection& connection,
+                                       const Snapshot& snapshot,
+                                       const std::vector<const Field*>& partition_fields,
+                                       const std::string& mapping_mode,
+                                       const std::optional<std::string>& filter_sql) {
+    std::vector<const AddFile*> files;
+    files.reserve(snapshot.files.size());
+    for (const auto& file : snapshot.files) {
+        files.push_back(&file);
+    }
+    if (!filter_sql || partition_fields.empty() || files.empty()) {
+        return files;
+    }
+    std::string sql = fmt::format("SELECT {} FROM {} WHERE {}",
+                                  QuoteIdentifier(FILE_COLUMN),
+                                  PartitionValuesTable(snapshot, files, partition_fields, mapping_mode),
+                                  *filter_sql);
+    engine::ResultTable kept;
+    try {
+        kept = connection.Query(sql);
+    } catch (const Error&) {
+        return files;
+    }
+    std::set<std::string> locations;
+    for (size_t row = 0; row < kept.RowCount(); ++row) {
+        locations.insert(kept.Value(row, 0).value_or(""));
+    }
+    std::erase_if(files, [&](const AddFile* file) { return !locations.contains(FileLocation(snapshot, *file)); });
+    return files;
+}
+
+std::string EmptyScan(const std::vector<Field>& schema) {
+    std::vector<std::string> columns;
+    for (const auto& field : schema) {
+        columns.push_back(fmt::format("CAST(NULL AS {}) AS {}", DuckDbType(field.type), QuoteIdentifier(field.name)));
+    }
+    if (columns.empty()) {
+        return "(SELECT 1 AS odibi_no_columns LIMIT 0)";
+    }
+    return fmt::format("(SELECT {} LIMIT 0)", Join(columns, ", "));
+}
+
+/// The expression that reads `physical` (of DuckDB type `stored`) as the field's logical type.
+std::string ColumnExpression(const std::string& physical, const std::string& stored, const std::string& type) {
+    std::string column = fmt::format("{}.{}", kData, QuoteIdentifier(physical));
+    if (stored == type) {
+        return column;
+    }
+    if (stored == "TIMESTAMP WITH TIME ZONE" && type == "TIMESTAMP") {
+        return fmt::format("timezone('UTC', {})", column);
+    }
+    return fmt::format("CAST({} AS {})", column, type);
+}
+
+std::vector<const Field*> PartitionFields(const Metadata& metadata) {
+    std::vector<const Field*> partition_fields;
+    for (const auto& field : metadata.schema) {
+        if (IsPartitionColumn(metadata, field)) {
+            partition_fields.push_back(&field);
+        }
+    }
+    return partition_fields;
+}
+
+} // namespace
+
+std::string FileLocation(const Snapshot& snapshot, const AddFile& file) {
+    if (IsUri(file.path) || fs::path(file.path).is_absolute()) {
+        return file.path;
+    }
+    return (fs::path(snapshot.table_root) / file.path).string();
+}
+
+std::string ScanSql(engine::Connection& connection,
+                    const Snapshot& snapshot,
+                    const std::optional<std::string>& filter_sql) {
+    std::string mapping_mode = ColumnMappingMode(snapshot.metadata);
+    std::vector<const AddFile*> files =
+        PruneFiles(connection, snapshot, PartitionFields(snapshot.metadata), mapping_mode, filter_sql);
+    return ScanFilesSql(connection, snapshot, files, false);
+}
+
+std::string ScanFilesSql(engine::Connection& connection,
+                         const Snapshot& snapshot,
+                         const std::vector<const AddFile*>& files,
+                         bool with_file_column) {
+    const Metadata& metadata = snapshot.metadata;
+    std::string mapping_mode = ColumnMappingMode(metadata);
+    std::vector<const Field*> partition_fields = PartitionFields(metadata);
+    if (files.empty()) {
+        return EmptyScan(metadata.schema);
+    }
+    std::string deleted = DeletedRowsCondition(snapshot, files);
+    std::vector<std::string> locations;
+    locations.reserve(files.size());
+    for (const AddFile* file : files) {
+        locations.push_back(QuoteLiteral(FileLocation(snapshot, *file)));
+    }
+    std::vector<std::string> options = {"union_by_name = true"};
+    if (!partition_fields.empty() || !deleted.empty() || with_file_column) {
+        options.emplace_back("filename = true");
+    }
+    if (!deleted.empty()) {
+        options.emplace_back("file_row_number = true");
+    }
+    std::string data = fmt::format("read_parquet([{}], {})", Join(locations, ", "), Join(options, ", "));
+
+    std::map<std::string, std::string> stored_types;
+    for (const auto& column : connection.Describe("SELECT * FROM " + data)) {
+        if (column.name != "filename" && column.name != "file_row_number") {
+            stored_types[column.name] = column.type;
+        }
+    }
+    std::vector<std::string> columns;
+    for (const auto& field : metadata.schema) {
+        std::string type = DuckDbType(field.type);
+        std::string name = QuoteIdentifier(field.name);
+        if (IsPartitionColumn(metadata, field)) {
+            columns.push_back(fmt::format("{}.{} AS {}", kPartitions, name, name));
+            continue;
+        }
+        auto stored = stored_types.find(PhysicalName(field, mapping_mode));
+        if (stored == stored_types.end()) {
+            columns.push_back(fmt::format("CAST(NULL AS {}) AS {}", type, name));
+        } else {
+            columns.push_back(fmt::format("{} AS {}", ColumnExpression(stored->first, stored->second, type), name));
+        }
+    }
+    if (with_file_column) {
+        columns.push_back(fmt::format("{}.filename AS {}", kData, QuoteIdentifier(FILE_COLUMN)));
+    }
+    std::string from = fmt::format("{} AS {}", data, kData);
+    if (!partition_fields.empty()) {
+        from += fmt::format(" JOIN {} ON {}.filename = {}.{}",
+                            PartitionValuesTable(snapshot, files, partition_fields, mapping_mode),
+                            kData,
+                            kPartitions,
+                            QuoteIdentifier(FILE_COLUMN));
+    }
+    return fmt::format(
+        "(SELECT {} FROM {}{})", Join(columns, ", "), from, deleted.empty() ? "" : " WHERE " + deleted);
+}
+
+} // namespace odibi::io::delta

@@ -1,0 +1,899 @@
+// Delta writes (PROTOCOL.md, "Writer Requirements"): parquet data files written by DuckDB's COPY into a
+// hidden sibling of the table, moved in, then made visible by one commit file created with
+// put-if-absent (link(2) fails when the version exists). Appends retry on the next version; overwrites
+// and upserts that raced with another writer's data change are refused.
+#include "writer.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "actions.hpp"
+#include "checkpoint_writer.hpp"
+#include "file_stats.hpp"
+#include "scan.hpp"
+#include "log_listing.hpp"
+#include "staged_output.hpp"
+#include "staged_write_parts.hpp"
+#include "types.hpp"
+#include <fmt/format.h>
+
+#include "odibi/common/clock.hpp"
+#include "odibi/common/identity.hpp"
+#include "odibi/common/strings.hpp"
+#include "odibi/engine/sql.hpp"
+#include "odibi/io/delta.hpp"
+
+namespace odibi::io::delta {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using config::Json;
+using config::WriteMode;
+using engine::QuoteIdentifier;
+using engine::QuoteLiteral;
+
+constexpr const char* kMarkerPrefix = "delta:";
+constexpr const char* kNullPartition = "__HIVE_DEFAULT_PARTITION__";
+/// How often a commit that lost the race for its version is tried again on the next one.
+constexpr int kCommitAttempts = 1000;
+
+int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Now().time_since_epoch()).count();
+}
+
+std::string ModeName(WriteMode mode) {
+    switch (mode) {
+    case WriteMode::APPEND:
+        return "Append";
+    case WriteMode::UPSERT:
+        return "Upsert";
+    case WriteMode::APPEND_ONCE:
+        return "AppendOnce";
+    case WriteMode::MERGE:
+        return "Merge";
+    case WriteMode::OVERWRITE:
+        return "Overwrite";
+    }
+    return "Overwrite";
+}
+
+std::string ReadWholeFile(const fs::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    std::stringstream text;
+    text << stream.rdbuf();
+    return text.str();
+}
+
+const Field* FindField(const std::vector<Field>& fields, const std::string& name) {
+    for (const auto& field : fields) {
+        if (ToLower(field.name) == ToLower(name)) {
+            return &field;
+        }
+    }
+    return nullptr;
+}
+
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+    return std::any_of(
+        names.begin(), names.end(), [&name](const std::string& item) { return ToLower(item) == ToLower(name); });
+}
+
+/// SQL that renders a partition value as PROTOCOL.md "Partition Value Serialization" wants it, with
+/// NULL as Hive's default partition name (directory names cannot hold a NULL).
+std::string PartitionValueExpression(const std::string& column, const Json& delta_type) {
+    std::string type = delta_type.is_string() ? delta_type.get<std::string>() : "";
+    std::string rendered;
+    if (type == "timestamp" || type == "timestamp_ntz") {
+        rendered = fmt::format("strftime(CAST({} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')", column);
+    } else if (type == "date") {
+        rendered = fmt::format("strftime({}, '%Y-%m-%d')", column);
+    } else if (type == "boolean") {
+        rendered = fmt::format("CASE WHEN {} THEN 'true' ELSE 'false' END", column);
+    } else {
+        rendered = fmt::format("CAST({} AS VARCHAR)", column);
+    }
+    return fmt::format("coalesce({}, '{}')", rendered, kNullPartition);
+}
+
+std::vector<std::string> FieldNames(const std::vector<Field>& fields) {
+    std::vector<std::string> names;
+    names.reserve(fields.size());
+    for (const auto& field : fields) {
+        names.push_back(field.name);
+    }
+    return names;
+}
+
+std::optional<int64_t> NumRecords(const AddFile& file) {
+    if (!file.stats) {
+        return std::nullopt;
+    }
+    try {
+        Json stats = Json::parse(*file.stats);
+        if (stats.contains("numRecords") && stats["numRecords"].is_number_integer()) {
+            int64_t rows = stats["numRecords"].get<int64_t>();
+            return rows - (file.deletion_vector ? file.deletion_vector->cardinality : 0);
+        }
+    } catch (const Json::exception&) {
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+Error ConflictError(const fs::path& table, int64_t version, const std::string& why) {
+    Error error(ErrorCode::DELTA_COMMIT_CONFLICT,
+                ErrorSource::EXTERNAL,
+                fmt::format("another writer committed version {} of the Delta table {} while this write ran: {}",
+                            version,
+                            table.string(),
+                            why));
+    error.WithContext("table", table.string());
+    error.WithSuggestion("nothing was committed by this write; run it again (a node's retry policy does so)");
+    return error;
+}
+
+/// The commit that a staged write makes, and what retrying it needs.
+struct PlannedCommit {
+    Actions actions;
+    int64_t read_version = -1; ///< the snapshot the write was planned on; -1 for a new table
+    bool blind_append = false; ///< adds files only: data commits of others cannot conflict with it
+    bool creates_table = false;
+    std::string txn_id;
+    std::vector<std::string> staged_files; ///< relative paths under the staging directory
+};
+
+/// A staged Delta write: data files beside the table, its commit planned.
+class StagedTable final : public StagedWrite::Parts {
+public:
+    StagedTable(engine::Connection& connection, fs::path table, std::unique_ptr<StagedOutput> staging,
+                PlannedCommit commit)
+        : connection_(connection), table_(std::move(table)), staging_(std::move(staging)), commit_(std::move(commit)) {}
+
+    void Publish() override {
+        std::vector<fs::path> moved = MoveFilesIn();
+        try {
+            Commit();
+        } catch (...) {
+            // Files of a commit that did not happen are not part of the table: take them out again.
+            for (const auto& file : moved) {
+                RemoveQuietly(file);
+            }
+            throw;
+        }
+    }
+    void Cleanup() override { staging_->Cleanup(); }
+    [[nodiscard]] std::string Staging() const override { return staging_->Path().string(); }
+
+private:
+    fs::path DataDirectory() const { return staging_->Path() / "data"; }
+
+    std::vector<fs::path> MoveFilesIn() const {
+        std::vector<fs::path> moved;
+        for (const auto& relative : commit_.staged_files) {
+            fs::path from = DataDirectory() / relative;
+            fs::path to = table_ / relative;
+            SyncPath(from, false);
+            fs::create_directories(to.parent_path());
+            if (::rename(from.c_str(), to.c_str()) != 0) {
+                int error_number = errno;
+                for (const auto& file : moved) {
+                    RemoveQuietly(file);
+                }
+                Error error(ErrorCode::WRITE_FAILED,
+                            ErrorSource::EXTERNAL,
+                            fmt::format("could not move the data file {} into the Delta table: {}",
+                                        to.string(),
+                                        std::strerror(error_number)));
+                error.WithContext("table", table_.string());
+                error.WithSuggestion("check that the table directory is writable and has free space");
+                throw error;
+            }
+            moved.push_back(to);
+        }
+        return moved;
+    }
+
+    void Commit() {
+        fs::path log = table_ / "_delta_log";
+        fs::create_directories(log);
+        int64_t version = commit_.read_version + 1;
+        for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+            if (TryCommit(log, version, SerializeCommit(commit_.actions))) {
+                MaybeCheckpoint(version);
+                return;
+            }
+            // Another writer took `version`: see whether this commit can go on top of it.
+            LogListing listing = ListLog(table_);
+            int64_t latest = listing.LatestVersion();
+            std::string conflict = ConflictWith(listing, version, latest);
+            if (!conflict.empty()) {
+                throw ConflictError(table_, version, conflict);
+            }
+            version = latest + 1;
+        }
+        throw ConflictError(table_, version, fmt::format("{} attempts lost the race", kCommitAttempts));
+    }
+
+    bool TryCommit(const fs::path& log, int64_t version, const std::string& text) const {
+        fs::path temporary = log / fmt::format(".{}.json.{}.tmp", version, NewUuid());
+        {
+            std::ofstream stream(temporary, std::ios::binary);
+            stream << text;
+            stream.flush();
+            if (!stream) {
+                RemoveQuietly(temporary);
+                throw WriteError(fmt::format("could not write the commit file {}", temporary.string()));
+            }
+        }
+        SyncPath(temporary, false);
+        fs::path target = log / CommitFileName(version);
+        // link(2) creates the name only if it does not exist: put-if-absent on a local file system.
+        int result = ::link(temporary.c_str(), target.c_str());
+        int error_number = errno;
+        RemoveQuietly(temporary);
+        if (result == 0) {
+            SyncPath(log, true);
+            return true;
+        }
+        if (error_number == EEXIST) {
+            return false;
+        }
+        throw WriteError(fmt::format("could not create the commit file {}: {}", target.string(),
+                                     std::strerror(error_number)));
+    }
+
+    /// Why the commits from `from` to `to` forbid this one on top of them; empty when they do not.
+    std::string ConflictWith(const LogListing& listing, int64_t from, int64_t to) {
+        for (int64_t version = from; version <= to; ++version) {
+            auto found = listing.commits.find(version);
+            if (found == listing.commits.end()) {
+                continue;
+            }
+            Actions theirs = ParseCommit(ReadWholeFile(found->second), found->second.string());
+            if (commit_.creates_table && version == 0) {
+                // Both writers created the table: append to theirs when the schemas agree.
+                if (!theirs.metadata || !commit_.actions.metadata || !commit_.blind_append ||
+                    SerializeSchema(theirs.metadata->schema) != SerializeSchema(commit_.actions.metadata->schema) ||
+                    theirs.metadata->partition_columns != commit_.actions.metadata->partition_columns) {
+                    return "it created the table first, with another schema or mode";
+                }
+                commit_.actions.metadata.reset();
+                commit_.actions.protocol.reset();
+                commit_.creates_table = false;
+                continue;
+            }
+            if (theirs.metadata || theirs.protocol) {
+                return "it changed the table's schema or protocol";
+            }
+            bool changes_data = std::any_of(theirs.adds.begin(), theirs.adds.end(), [](const AddFile& file) {
+                return file.data_change;
+            }) || std::any_of(theirs.removes.begin(), theirs.removes.end(), [](const RemoveFile& file) {
+                return file.data_change;
+            });
+            if (changes_data && !commit_.blind_append) {
+                return "it changed rows that this write read (overwrite, upsert and append_once need the table "
+                       "unchanged until they commit)";
+            }
+            for (const auto& txn : theirs.txns) {
+                for (const auto& ours : commit_.actions.txns) {
+                    if (txn.app_id == ours.app_id) {
+                        return fmt::format("it committed for the same writer \"{}\"", txn.app_id);
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
+    void MaybeCheckpoint(int64_t version) const {
+        // A checkpoint only speeds up readers: a failure to write one leaves the table correct.
+        try {
+            Snapshot snapshot = LoadSnapshot(connection_, table_.string());
+            auto interval = CheckpointInterval(snapshot.metadata);
+            if (!interval || version == 0 || version % *interval != 0) {
+                return;
+            }
+            WriteCheckpoint(connection_, snapshot);
+        } catch (const Error&) {
+            return;
+        } catch (const std::exception&) {
+            return;
+        }
+    }
+
+    Error WriteError(std::string message) const {
+        Error error(ErrorCode::WRITE_FAILED, ErrorSource::EXTERNAL, std::move(message));
+        error.WithContext("table", table_.string());
+        error.WithSuggestion("check that the table directory is writable and has free space");
+        return error;
+    }
+
+    engine::Connection& connection_;
+    fs::path table_;
+    std::unique_ptr<StagedOutput> staging_;
+    PlannedCommit commit_;
+};
+
+class TableWriteJob {
+public:
+    TableWriteJob(engine::Connection& connection, const TableWrite& write)
+        : connection_(connection), write_(write), table_(write.table_root) {}
+
+    StagedWrite Stage() {
+        LoadTable();
+        batch_columns_ = connection_.Describe(write_.source_relation);
+        PlanSchema();
+        staging_ = std::make_unique<StagedOutput>(table_, "staging");
+        fs::create_directories(staging_->Path() / "data");
+        WriteMode mode = snapshot_ ? write_.mode : WriteMode::OVERWRITE;
+        if (write_.mode == WriteMode::MERGE) {
+            throw WriteFailed("write mode merge is for SQL Server targets")
+                .WithSuggestion("use mode: upsert with options: {keys: [...]} to update rows of a Delta table by key");
+        }
+        std::string batch = fmt::format("(SELECT * FROM {}) AS {}", write_.source_relation, QuoteIdentifier("batch"));
+        int64_t rows_written = 0;
+        if (mode == WriteMode::UPSERT || mode == WriteMode::APPEND_ONCE) {
+            rows_written = StageKeyedWrite(mode);
+        } else {
+            rows_written = WriteFiles(SelectForTable(batch, batch_columns_));
+            if (mode == WriteMode::OVERWRITE && snapshot_) {
+                RemoveFiles(AllFiles());
+            }
+        }
+        return Finish(mode, rows_written);
+    }
+
+private:
+    void LoadTable() {
+        if (IsDeltaTable(table_.string())) {
+            snapshot_ = LoadSnapshot(connection_, table_.string());
+            RequireWritable();
+            return;
+        }
+        std::error_code error;
+        if (fs::exists(table_, error) && !fs::is_empty(table_, error)) {
+            throw WriteFailed(fmt::format("the write target {} is a directory that is not a Delta table (it has no "
+                                          "_delta_log); refusing to write a table over its files",
+                                          table_.string()))
+                .WithSuggestion("choose another path, or remove the directory if its contents are not needed");
+        }
+    }
+
+    void RequireWritable() const {
+        static const std::set<std::string> supported = {"appendOnly", "invariants", "timestampNtz"};
+        std::vector<std::string> missing;
+        if (snapshot_->protocol.min_writer_version > 7) {
+            missing.push_back(fmt::format("minWriterVersion {}", snapshot_->protocol.min_writer_version));
+        }
+        if (snapshot_->protocol.min_writer_version >= 4 && snapshot_->protocol.min_writer_version < 7) {
+            missing.push_back(fmt::format("minWriterVersion {} (generated columns, change data feed, column "
+                                          "mapping)",
+                                          snapshot_->protocol.min_writer_version));
+        }
+        for (const auto& feature : snapshot_->protocol.writer_features) {
+            if (!supported.contains(feature)) {
+                missing.push_back(feature);
+            }
+        }
+        auto mapping = snapshot_->metadata.configuration.find("delta.columnMapping.mode");
+        if (mapping != snapshot_->metadata.configuration.end() && mapping->second != "none" &&
+            std::find(missing.begin(), missing.end(), "columnMapping") == missing.end()) {
+            missing.emplace_back("columnMapping");
+        }
+        if (missing.empty()) {
+            return;
+        }
+        Error error(ErrorCode::DELTA_FEATURE_UNSUPPORTED,
+                    ErrorSource::USER,
+                    fmt::format("writing the Delta table {} needs writer features this build of odibi does not "
+                                "support: {}",
+                                table_.string(),
+                                Join(missing, ", ")));
+        SourceLocation location;
+        location.path = write_.config_path;
+        error.WithLocation(location);
+        error.WithContext("table", table_.string());
+        error.WithSuggestion("odibi reads this table; write it with a tool that supports these features");
+        throw error;
+    }
+
+    Error WriteFailed(std::string message) const {
+        Error error(ErrorCode::WRITE_FAILED, ErrorSource::USER, std::move(message));
+        SourceLocation location;
+        location.path = write_.config_path;
+        error.WithLocation(location);
+        error.WithContext("table", table_.string());
+        return error;
+    }
+
+    engine::ResultTable Run(const std::string& sql) {
+        sql_.push_back(sql);
+        try {
+            return connection_.Query(sql);
+        } catch (const Error& error) {
+            if (error.Code() != ErrorCode::SQL_ERROR) {
+                throw;
+            }
+            throw WriteFailed(fmt::format("writing the Delta table {} failed: {}", table_.string(), error.Message()))
+                .WithContext("sql", sql)
+                .WithSuggestion("nothing was committed: the table is as it was");
+        }
+    }
+
+    int64_t Count(const std::string& sql) {
+        auto value = Run(sql).Scalar();
+        return value ? std::stoll(*value) : 0;
+    }
+
+    void PlanSchema() {
+        bool replace = !snapshot_ || (write_.overwrite_schema && write_.mode == WriteMode::OVERWRITE);
+        if (replace) {
+            fields_.clear();
+            for (const auto& column : batch_columns_) {
+                Field field;
+                field.name = column.name;
+                field.type = DeltaTypeOf(column.type);
+                fields_.push_back(std::move(field));
+            }
+            partition_columns_.clear();
+            for (const auto& column : write_.partition_by) {
+                const Field* field = FindField(fields_, column);
+                if (field == nullptr) {
+                    throw WriteFailed(fmt::format("partition column \"{}\" is not a column of the rows to write",
+                                                  column))
+                        .WithSuggestion(fmt::format("columns: {}", Join(FieldNames(fields_), ", ")));
+                }
+                partition_columns_.push_back(field->name);
+            }
+            schema_changed_ = true;
+            return;
+        }
+        fields_ = snapshot_->metadata.schema;
+        partition_columns_ = snapshot_->metadata.partition_columns;
+        bool same_partitioning =
+            write_.partition_by.empty() ||
+            std::equal(write_.partition_by.begin(),
+                       write_.partition_by.end(),
+                       partition_columns_.begin(),
+                       partition_columns_.end(),
+                       [](const std::string& a, const std::string& b) { return ToLower(a) == ToLower(b); });
+        if (!same_partitioning) {
+            throw WriteFailed(fmt::format("the Delta table {} is partitioned by [{}], but the write asks for "
+                                          "partition_by [{}]",
+                                          table_.string(),
+                                          Join(partition_columns_, ", "),
+                                          Join(write_.partition_by, ", ")))
+                .WithSuggestion("use the table's partition columns, or set overwrite_schema: true with mode: "
+                                "overwrite to re-partition the table");
+        }
+        std::vector<std::string> unknown;
+        for (const auto& column : batch_columns_) {
+            if (FindField(fields_, column.name) != nullptr) {
+                continue;
+            }
+            if (!write_.merge_schema) {
+                unknown.push_back(column.name);
+                continue;
+            }
+            Field field;
+            field.name = column.name;
+            field.type = DeltaTypeOf(column.type);
+            fields_.push_back(std::move(field));
+            schema_changed_ = true;
+        }
+        if (!unknown.empty()) {
+            throw WriteFailed(fmt::format("the rows have columns that the Delta table {} does not: {}",
+                                          table_.string(),
+                                          Join(unknown, ", ")))
+                .WithSuggestion("set merge_schema: true under write to add them to the table, or overwrite_schema: "
+                                "true with mode: overwrite to replace the schema, or drop them in a transform");
+        }
+        for (const auto& field : fields_) {
+            bool in_batch = std::any_of(batch_columns_.begin(), batch_columns_.end(), [&field](const auto& column) {
+                return ToLower(column.name) == ToLower(field.name);
+            });
+            if (!in_batch && !field.nullable) {
+                throw WriteFailed(fmt::format("the rows lack the column \"{}\", which the Delta table {} declares "
+                                              "NOT NULL",
+                                              field.name,
+                                              table_.string()))
+                    .WithSuggestion(fmt::format("add \"{}\" to the node's output", field.name));
+            }
+        }
+    }
+
+    /// The rows of `source` (with `columns`) shaped as the table: its columns in order, cast to its
+    /// types, missing ones NULL, partition columns rendered as partition values.
+    std::string SelectForTable(const std::string& source, const std::vector<engine::ColumnInfo>& columns) const {
+        std::vector<std::string> select;
+        for (const auto& field : fields_) {
+            std::string name = QuoteIdentifier(field.name);
+            auto column = std::find_if(columns.begin(), columns.end(), [&field](const auto& candidate) {
+                return ToLower(candidate.name) == ToLower(field.name);
+            });
+            std::string type = DuckDbType(field.type);
+            std::string value;
+            if (column == columns.end()) {
+                value = fmt::format("CAST(NULL AS {})", type);
+            } else if (column->type == type) {
+                value = QuoteIdentifier(column->name);
+            } else {
+                value = fmt::format("CAST({} AS {})", QuoteIdentifier(column->name), type);
+            }
+            if (Contains(partition_columns_, field.name)) {
+                value = PartitionValueExpression(value, field.type);
+            }
+            select.push_back(fmt::format("{} AS {}", value, name));
+        }
+        return fmt::format("SELECT {} FROM {}", Join(select, ", "), source);
+    }
+
+    /// COPYs `query` into data files under the staging directory; returns the rows written.
+    int64_t WriteFiles(const std::string& query) {
+        fs::path directory = staging_->Path() / "data";
+        std::vector<std::string> options = {
+            "FORMAT parquet", "COMPRESSION snappy", "FILENAME_PATTERN 'part-{uuid}'", "OVERWRITE_OR_IGNORE true"};
+        if (partition_columns_.empty()) {
+            options.emplace_back("FILE_SIZE_BYTES '256MB'");
+        } else {
+            options.push_back(fmt::format("PARTITION_BY ({})", engine::QuoteIdentifierList(partition_columns_)));
+        }
+        int64_t rows =
+            Count(fmt::format("COPY ({}) TO {} ({})", query, QuoteLiteral(directory.string()), Join(options, ", ")));
+        std::vector<Field> data_fields;
+        for (const auto& field : fields_) {
+            if (!Contains(partition_columns_, field.name)) {
+                data_fields.push_back(field);
+            }
+        }
+        std::error_code error;
+        std::vector<fs::path> written;
+        for (auto entry = fs::recursive_directory_iterator(directory, error);
+             !error && entry != fs::recursive_directory_iterator();
+             entry.increment(error)) {
+            if (entry->is_regular_file() && entry->path().extension() == ".parquet") {
+                written.push_back(entry->path());
+            }
+        }
+        std::sort(written.begin(), written.end());
+        for (const auto& path : written) {
+            AddFile file;
+            fs::path relative = path.lexically_relative(directory);
+            file.path = relative.generic_string();
+            for (const auto& part : relative.parent_path()) {
+                std::string segment = part.string();
+                size_t equals = segment.find('=');
+                if (equals == std::string::npos) {
+                    continue;
+                }
+                std::string value = DecodePath(segment.substr(equals + 1));
+                const Field* field = FindField(fields_, DecodePath(segment.substr(0, equals)));
+                std::string key = field == nullptr ? DecodePath(segment.substr(0, equals)) : field->name;
+                file.partition_values[key] =
+                    value == kNullPartition ? std::nullopt : std::optional<std::string>(value);
+            }
+            file.size = static_cast<int64_t>(fs::file_size(path));
+            file.modification_time = NowMs();
+            file.stats = FileStatsJson(connection_, path.string(), data_fields);
+            staged_files_.push_back(file.path);
+            adds_.push_back(std::move(file));
+        }
+        return rows;
+    }
+
+    std::vector<const AddFile*> AllFiles() const {
+        std::vector<const AddFile*> files;
+        for (const auto& file : snapshot_->files) {
+            files.push_back(&file);
+        }
+        return files;
+    }
+
+    void RemoveFiles(const std::vector<const AddFile*>& files) {
+        int64_t now = NowMs();
+        for (const AddFile* file : files) {
+            RemoveFile remove;
+            remove.path = file->path;
+            remove.deletion_timestamp = now;
+            remove.data_change = true;
+            remove.partition_values = file->partition_values;
+            remove.size = file->size;
+            remove.deletion_vector = file->deletion_vector;
+            removes_.push_back(std::move(remove));
+        }
+    }
+
+    std::string KeyMatch(const std::string& target, const std::string& batch) const {
+        std::vector<std::string> conditions;
+        for (const auto& key : write_.keys) {
+            std::string column = QuoteIdentifier(FindField(fields_, key)->name);
+            conditions.push_back(fmt::format("{}.{} IS NOT DISTINCT FROM {}.{}", target, column, batch, column));
+        }
+        return Join(conditions, " AND ");
+    }
+
+    /// Files whose key statistics (min/max, or partition values) overlap the batch's key range.
+    std::vector<const AddFile*> CandidateFiles(const std::string& batch_scan) {
+        std::vector<const AddFile*> files = AllFiles();
+        if (files.empty()) {
+            return files;
+        }
+        std::vector<std::string> ranges;
+        std::vector<std::string> file_columns = {QuoteIdentifier("file")};
+        std::vector<std::string> overlaps;
+        for (size_t k = 0; k < write_.keys.size(); ++k) {
+            const Field* field = FindField(fields_, write_.keys[k]);
+            std::string column = QuoteIdentifier(field->name);
+            ranges.push_back(fmt::format("min({0}) AS min_{1}, max({0}) AS max_{1}", column, k));
+            file_columns.push_back(fmt::format("file_min_{}", k));
+            file_columns.push_back(fmt::format("file_max_{}", k));
+            overlaps.push_back(fmt::format(
+                "coalesce(NOT (f.file_max_{0} < b.min_{0} OR f.file_min_{0} > b.max_{0}), true)", k));
+        }
+        std::vector<std::string> rows;
+        for (size_t i = 0; i < files.size(); ++i) {
+            Json stats = Json::object();
+            if (files[i]->stats) {
+                try {
+                    stats = Json::parse(*files[i]->stats);
+                } catch (const Json::exception&) {
+                    stats = Json::object();
+                }
+            }
+            std::vector<std::string> values = {std::to_string(i)};
+            for (const auto& key : write_.keys) {
+                const Field* field = FindField(fields_, key);
+                std::string type = DuckDbType(field->type);
+                if (Contains(partition_columns_, field->name)) {
+                    auto found = files[i]->partition_values.find(field->name);
+                    std::string value = PartitionValueSql(
+                        found == files[i]->partition_values.end() ? std::nullopt : found->second, field->type);
+                    values.push_back(value);
+                    values.push_back(value);
+                    continue;
+                }
+                for (const char* bound : {"minValues", "maxValues"}) {
+                    const Json* value = stats.contains(bound) && stats[bound].contains(field->name)
+                                            ? &stats[bound][field->name]
+                                            : nullptr;
+                    if (value == nullptr || value->is_null() || value->is_object()) {
+                        values.push_back(fmt::format("CAST(NULL AS {})", type));
+                    } else {
+                        std::string text = value->is_string() ? value->get<std::string>() : value->dump();
+                        values.push_back(fmt::format("TRY_CAST({} AS {})", QuoteLiteral(text), type));
+                    }
+                }
+            }
+            rows.push_back("(" + Join(values, ", ") + ")");
+        }
+        std::string sql = fmt::format("SELECT f.file FROM (VALUES {}) AS f({}), (SELECT {} FROM {}) AS b WHERE {}",
+                                      Join(rows, ", "),
+                                      Join(file_columns, ", "),
+                                      Join(ranges, ", "),
+                                      batch_scan,
+                                      Join(overlaps, " AND "));
+        engine::ResultTable kept = Run(sql);
+        std::vector<const AddFile*> candidates;
+        for (size_t row = 0; row < kept.RowCount(); ++row) {
+            candidates.push_back(files.at(std::stoul(kept.Value(row, 0).value_or("0"))));
+        }
+        return candidates;
+    }
+
+    /// upsert: rewrites the files that hold a batch key (their other rows plus the batch);
+    /// append_once: adds the batch rows whose keys the table does not hold.
+    int64_t StageKeyedWrite(WriteMode mode) {
+        for (const auto& key : write_.keys) {
+            if (FindField(fields_, key) == nullptr) {
+                throw WriteFailed(fmt::format("key column \"{}\" is not a column of the Delta table {}", key,
+                                              table_.string()))
+                    .WithSuggestion(fmt::format("columns of the table: {}", Join(FieldNames(fields_), ", ")));
+            }
+        }
+        // The batch is staged once: it is both the key set and the rows.
+        fs::path batch_file = staging_->Path() / "batch.parquet";
+        Run(fmt::format("COPY (SELECT * FROM {}) TO {} (FORMAT parquet)",
+                        write_.source_relation,
+                        QuoteLiteral(batch_file.string())));
+        std::string batch_scan = fmt::format("read_parquet({})", QuoteLiteral(batch_file.string()));
+        std::vector<const AddFile*> candidates = CandidateFiles(batch_scan);
+        std::string batch = fmt::format("{} AS odibi_batch", batch_scan);
+        if (mode == WriteMode::APPEND_ONCE) {
+            std::string source = batch;
+            if (!candidates.empty()) {
+                source = fmt::format("(SELECT * FROM {} WHERE NOT EXISTS (SELECT 1 FROM {} AS odibi_target WHERE {})) "
+                                     "AS odibi_batch",
+                                     batch,
+                                     ScanFilesSql(connection_, *snapshot_, candidates, false),
+                                     KeyMatch("odibi_target", "odibi_batch"));
+            }
+            return WriteFiles(SelectForTable(source, batch_columns_));
+        }
+        int64_t batch_rows = Count(fmt::format("SELECT count(*) FROM {}", batch_scan));
+        std::vector<const AddFile*> touched;
+        if (!candidates.empty()) {
+            std::string probe = fmt::format(
+                "SELECT DISTINCT odibi_target.{0} FROM {1} AS odibi_target WHERE EXISTS (SELECT 1 FROM {2} WHERE {3})",
+                QuoteIdentifier(FILE_COLUMN),
+                ScanFilesSql(connection_, *snapshot_, candidates, true),
+                batch,
+                KeyMatch("odibi_target", "odibi_batch"));
+            engine::ResultTable hit = Run(probe);
+            std::set<std::string> locations;
+            for (size_t row = 0; row < hit.RowCount(); ++row) {
+                locations.insert(hit.Value(row, 0).value_or(""));
+            }
+            for (const AddFile* file : candidates) {
+                if (locations.contains(FileLocation(*snapshot_, *file))) {
+                    touched.push_back(file);
+                }
+            }
+        }
+        std::string rows = batch;
+        if (!touched.empty()) {
+            rows = fmt::format("((SELECT * FROM {0} AS odibi_target WHERE NOT EXISTS (SELECT 1 FROM {1} WHERE {2})) "
+                               "UNION ALL BY NAME (SELECT * FROM {1})) AS odibi_rows",
+                               ScanFilesSql(connection_, *snapshot_, touched, false),
+                               batch,
+                               KeyMatch("odibi_target", "odibi_batch"));
+        }
+        std::vector<engine::ColumnInfo> columns = connection_.Describe("SELECT * FROM " + rows);
+        WriteFiles(SelectForTable(rows, columns));
+        RemoveFiles(touched);
+        return batch_rows;
+    }
+
+    StagedWrite Finish(WriteMode mode, int64_t rows_written) {
+        PlannedCommit commit;
+        commit.read_version = snapshot_ ? snapshot_->version : -1;
+        commit.creates_table = !snapshot_;
+        commit.blind_append = mode == WriteMode::APPEND || (!snapshot_ && write_.mode == WriteMode::APPEND);
+        commit.txn_id = NewUuid();
+        commit.staged_files = staged_files_;
+        Actions& actions = commit.actions;
+        if (schema_changed_) {
+            Metadata metadata;
+            if (snapshot_) {
+                metadata = snapshot_->metadata;
+            } else {
+                metadata.id = NewUuid();
+                metadata.created_time = NowMs();
+                metadata.configuration = write_.table_properties;
+            }
+            metadata.schema = fields_;
+            metadata.schema_string = SerializeSchema(fields_);
+            metadata.partition_columns = partition_columns_;
+            actions.metadata = std::move(metadata);
+            if (!snapshot_) {
+                actions.protocol = Protocol{};
+            }
+        }
+        if (write_.app_id) {
+            int64_t previous = -1;
+            if (snapshot_) {
+                auto found = snapshot_->app_txns.find(*write_.app_id);
+                previous = found == snapshot_->app_txns.end() ? -1 : found->second;
+            }
+            actions.txns.push_back(Txn{*write_.app_id, previous + 1, NowMs()});
+        }
+        actions.removes = removes_;
+        actions.adds = adds_;
+
+        int64_t bytes = 0;
+        int64_t rows_added = 0;
+        bool counted = true;
+        for (const auto& add : adds_) {
+            bytes += add.size;
+            auto rows = NumRecords(add);
+            counted = counted && rows.has_value();
+            rows_added += rows.value_or(0);
+        }
+        std::set<std::string> removed;
+        for (const auto& remove : removes_) {
+            removed.insert(remove.path);
+        }
+        int64_t rows_kept = 0;
+        std::vector<const AddFile*> kept;
+        if (snapshot_) {
+            for (const auto& file : snapshot_->files) {
+                if (removed.contains(file.path)) {
+                    continue;
+                }
+                kept.push_back(&file);
+                auto rows = NumRecords(file);
+                counted = counted && rows.has_value();
+                rows_kept += rows.value_or(0);
+            }
+        }
+        if (!counted) {
+            rows_kept = kept.empty() ? 0
+                                     : Count(fmt::format("SELECT count(*) FROM {}",
+                                                         ScanFilesSql(connection_, *snapshot_, kept, false)));
+            rows_added = rows_written;
+        }
+        Json metrics = {{"numFiles", std::to_string(adds_.size())},
+                        {"numOutputRows", std::to_string(rows_added)},
+                        {"numOutputBytes", std::to_string(bytes)},
+                        {"numRemovedFiles", std::to_string(removes_.size())}};
+        Json parameters = {{"mode", ModeName(mode)}, {"partitionBy", Json(partition_columns_).dump()}};
+        if (!write_.keys.empty()) {
+            parameters["keys"] = Json(write_.keys).dump();
+        }
+        Json info = {{"timestamp", NowMs()},
+                     {"operation", mode == WriteMode::UPSERT ? "MERGE" : !snapshot_ ? "CREATE TABLE AS SELECT" : "WRITE"},
+                     {"operationParameters", parameters},
+                     {"readVersion", commit.read_version},
+                     {"isolationLevel", "Serializable"},
+                     {"isBlindAppend", commit.blind_append},
+                     {"operationMetrics", metrics},
+                     {"engineInfo", "odibi"},
+                     {"txnId", commit.txn_id}};
+        if (commit.read_version < 0) {
+            info.erase("readVersion");
+        }
+        for (const auto& [key, value] : write_.commit_details.items()) {
+            info[key] = value;
+        }
+        actions.commit_info = std::move(info);
+
+        auto parts = std::make_unique<StagedTable>(connection_, table_, std::move(staging_), std::move(commit));
+        parts->outcome.location = table_.string();
+        parts->outcome.rows_written = rows_written;
+        parts->outcome.rows_in_target = rows_kept + rows_added;
+        parts->outcome.target_existed = snapshot_.has_value();
+        parts->outcome.sql = std::move(sql_);
+        parts->published_marker = fmt::format("{}{}:{}", kMarkerPrefix, commit.read_version, commit.txn_id);
+        return StagedWrite(std::move(parts));
+    }
+
+    engine::Connection& connection_;
+    const TableWrite& write_;
+    fs::path table_;
+    std::optional<Snapshot> snapshot_;
+    std::vector<Field> fields_;
+    std::vector<std::string> partition_columns_;
+    std::vector<engine::ColumnInfo> batch_columns_;
+    bool schema_changed_ = false;
+    std::vector<std::string> sql_;
+    std::unique_ptr<StagedOutput> staging_;
+    std::vector<AddFile> adds_;
+    std::vector<RemoveFile> removes_;
+    std::vector<std::string> staged_files_;
+};
+
+} // namespace
+
+StagedWrite StageTableWrite(engine::Connection& connection, const TableWrite& write) {
+    return TableWriteJob(connection, write).Stage();
+}
+
+bool IsTableMarker(const std::string& published_marker) {
+    return published_marker.starts_with(kMarkerPrefix);
+}
+
+bool IsCommitPublished(const std::string& table_root, const std::string& published_marker) {
+    std::string rest = published_marker.substr(std::string_view(kMarkerPrefix).size());
+    size_t colon = rest.find(':');
+    if (colon == std::string::npos) {
+        return false;
+    }
+    int64_t read_version = std::stoll(rest.substr(0, colon));
+    std::string txn_id = rest.substr(colon + 1);
+    LogListing listing = ListLog(table_root);
+    for (auto commit = listing.commits.upper_bound(read_version); commit != listing.commits.end(); ++commit) {
+        Actions actions = ParseCommit(ReadWholeFile(commit->second), commit->second.string());
+        if (actions.commit_info && actions.commit_info->value("txnId", "") == txn_id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace odibi::io::delta

@@ -1,0 +1,23 @@
+// What a StagedWrite holds: the outcome, the publication marker, and how to publish (per kind of target).
+#pragma once
+
+#include <string>
+
+#include "odibi/io/formats.hpp"
+
+namespace odibi::io {
+
+struct StagedWrite::Parts {
+    virtual ~Parts() = default;
+    /// Makes the staged output the target's (one rename for files, one log commit for Delta).
+    virtual void Publish() = 0;
+    /// Removes what publication left behind; never throws.
+    virtual void Cleanup() = 0;
+    /// The hidden sibling of the target that holds the staged output.
+    [[nodiscard]] virtual std::string Staging() const = 0;
+
+    WriteOutcome outcome;
+    std::string published_marker;
+};
+
+} // namespace odibi::io
