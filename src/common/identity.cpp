@@ -1,6 +1,8 @@
 // UUIDs from the OS random source and digests through OpenSSL's EVP interface.
 #include "odibi/common/identity.hpp"
 
+#include <unistd.h>
+
 #include <array>
 #include <random>
 
@@ -30,6 +32,12 @@ std::string HexDigest(const EVP_MD* algorithm, std::string_view bytes) {
 
 std::string NewUuid() {
     thread_local std::mt19937_64 generator{std::random_device{}()};
+    thread_local pid_t seeded_in = ::getpid();
+    if (seeded_in != ::getpid()) {
+        // A forked child inherits the parent's generator state: reseed, or both would draw the same ids.
+        generator.seed(std::random_device{}());
+        seeded_in = ::getpid();
+    }
     std::array<unsigned char, 16> bytes{};
     for (size_t index = 0; index < bytes.size(); index += 8) {
         uint64_t value = generator();

@@ -580,8 +580,11 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
         }
     }
     bool delta = ToLower(write.format) == "delta";
-    for (const char* key : {"merge_schema", "overwrite_schema", "table_properties"}) {
-        if (map.Has(key) && !delta && !write.format.empty()) {
+    bool asks_delta[] = {write.merge_schema, write.overwrite_schema, !write.table_properties.empty()};
+    const char* delta_keys[] = {"merge_schema", "overwrite_schema", "table_properties"};
+    for (size_t i = 0; i < std::size(delta_keys); ++i) {
+        const char* key = delta_keys[i];
+        if (asks_delta[i] && !delta && !write.format.empty()) {
             reader_.AddError(ConfigError::InvalidValue(
                 fmt::format("write.{} is a Delta table setting; format {} has no table schema or properties",
                             key,

@@ -77,7 +77,7 @@ const std::vector<std::pair<DateFormat, std::string>> DATE_FORMAT_NAMES = {
     {DateFormat::EU, "eu"},
     {DateFormat::ISO, "iso"}};
 // The formats this build reads and writes.
-const std::vector<std::string> SUPPORTED_FORMATS = {"csv", "parquet", "json"};
+const std::vector<std::string> SUPPORTED_FORMATS = {"csv", "parquet", "json", "delta"};
 
 template <typename Enum> std::string NameOf(const std::vector<std::pair<Enum, std::string>>& table, Enum value) {
     for (const auto& [candidate, name] : table) {

@@ -843,13 +843,14 @@ private:
         }
         actions.commit_info = std::move(info);
 
+        std::string marker = fmt::format("{}{}:{}", kMarkerPrefix, commit.read_version, commit.txn_id);
         auto parts = std::make_unique<StagedTable>(connection_, table_, std::move(staging_), std::move(commit));
         parts->outcome.location = table_.string();
         parts->outcome.rows_written = rows_written;
         parts->outcome.rows_in_target = rows_kept + rows_added;
         parts->outcome.target_existed = snapshot_.has_value();
         parts->outcome.sql = std::move(sql_);
-        parts->published_marker = fmt::format("{}{}:{}", kMarkerPrefix, commit.read_version, commit.txn_id);
+        parts->published_marker = std::move(marker);
         return StagedWrite(std::move(parts));
     }
 

@@ -56,7 +56,8 @@ TEST(Names, EnumTablesRoundTrip) {
     EXPECT_FALSE(TryParseErrorStrategy("fail-fast").has_value());
     EXPECT_EQ(FormatNames().size(), 12u);
     EXPECT_TRUE(IsFormatSupported("parquet"));
-    EXPECT_FALSE(IsFormatSupported("delta"));
+    EXPECT_TRUE(IsFormatSupported("delta"));
+    EXPECT_FALSE(IsFormatSupported("avro"));
 }
 
 TEST(Names, ValidNamesAndSanitizedSuggestions) {

@@ -209,18 +209,14 @@ TEST(Validation, FeaturesNotBuiltYetAreErrorsAtTheirLines) {
                    "          path: out\n",
                    "          path: out\n          zorder_by: [id]\n          merge_schema: false\n"
                    "          skip_if_unchanged: true\n");
-    text = Replace(text,
-                   "          path: input.csv\n",
-                   "          path: input.csv\n          time_travel:\n            as_of_version: 1\n");
     auto errors = LoadErrors(directory.Write("odibi.yaml", text));
     auto unsupported = WithCode(errors, ErrorCode::NOT_SUPPORTED_YET);
     ASSERT_EQ(errors.size(), unsupported.size()) << RenderAll(errors);
-    ASSERT_EQ(unsupported.size(), 4u) << RenderAll(errors);
+    ASSERT_EQ(unsupported.size(), 3u) << RenderAll(errors);
     for (const auto& [fragment, needle] :
          std::vector<std::pair<std::string, std::string>>{{"materialized: view", "materialized:"},
                                                           {"zorder_by", "zorder_by:"},
-                                                          {"skip_if_unchanged: true", "skip_if_unchanged:"},
-                                                          {"read.time_travel", "time_travel:"}}) {
+                                                          {"skip_if_unchanged: true", "skip_if_unchanged:"}}) {
         bool found = false;
         for (const auto& error : unsupported) {
             if (error.message.find(fragment) != std::string::npos) {
@@ -243,8 +239,38 @@ TEST(Validation, RecognisedKeysThatDoNotAskForTheFeatureAreKept) {
         Replace(text, "      - name: load\n", "      - name: load\n        contracts: []\n        streaming: false\n");
     LoadResult result = LoadProject(directory.Write("odibi.yaml", text));
     const WriteConfig& write = *result.project.pipelines[0].nodes[0].write;
-    EXPECT_EQ(write.extra["merge_schema"], false);
+    EXPECT_FALSE(write.merge_schema);
     EXPECT_EQ(write.extra["skip_hash_columns"][0], "id");
+}
+
+TEST(Validation, DeltaSettingsOnFileFormatsAreErrorsAtTheirLines) {
+    TempDirectory directory;
+    std::string text = Replace(MinimalProject(),
+                               "          path: out\n",
+                               "          path: out\n          merge_schema: true\n");
+    text = Replace(text,
+                   "          path: input.csv\n",
+                   "          path: input.csv\n          time_travel:\n            as_of_version: 1\n");
+    auto errors = LoadErrors(directory.Write("odibi.yaml", text));
+    ASSERT_EQ(errors.size(), 2u) << RenderAll(errors);
+    EXPECT_EQ(errors[0].code, ErrorCode::INVALID_VALUE);
+    EXPECT_NE(errors[0].message.find("format csv has no versions"), std::string::npos) << errors[0].message;
+    EXPECT_EQ(errors[0].location.line, PositionOf(text, "time_travel:").first);
+    EXPECT_NE(errors[1].message.find("write.merge_schema is a Delta table setting"), std::string::npos);
+    EXPECT_EQ(errors[1].location.line, PositionOf(text, "merge_schema:").first);
+}
+
+TEST(Validation, TimeTravelNamesAVersionOrATime) {
+    TempDirectory directory;
+    std::string text = Replace(MinimalProject(), "          format: csv\n", "          format: delta\n");
+    text = Replace(text,
+                   "          path: input.csv\n",
+                   "          path: input.csv\n          time_travel:\n            as_of_version: 1\n"
+                   "            as_of_timestamp: \"2024-01-01\"\n            as_of: 2\n");
+    auto errors = LoadErrors(directory.Write("odibi.yaml", text));
+    ASSERT_EQ(errors.size(), 2u) << RenderAll(errors);
+    EXPECT_NE(RenderAll(errors).find("as_of"), std::string::npos);
+    EXPECT_NE(RenderAll(errors).find("not both"), std::string::npos) << RenderAll(errors);
 }
 
 TEST(Validation, FormatsAreCheckedAgainstTheLanguageAndThisBuild) {

@@ -202,11 +202,11 @@ TEST_F(ReadTest, DirectoryWithoutDataFilesIsNotFound) {
 }
 
 TEST_F(ReadTest, FormatNamesAreChecked) {
-    EXPECT_EQ(SupportedFormats(), (std::vector<std::string>{"csv", "parquet", "json"}));
+    EXPECT_EQ(SupportedFormats(), (std::vector<std::string>{"csv", "parquet", "json", "delta"}));
     Error typo = CaptureError([&] { static_cast<void>(BuildScan(MakeRead("parquett", "x"), *storage_)); });
     EXPECT_EQ(typo.Code(), ErrorCode::UNKNOWN_FORMAT);
     EXPECT_NE(typo.Message().find("Did you mean \"parquet\"?"), std::string::npos) << typo.Message();
-    Error later = CaptureError([&] { static_cast<void>(BuildScan(MakeRead("delta", "x"), *storage_)); });
+    Error later = CaptureError([&] { static_cast<void>(BuildScan(MakeRead("avro", "x"), *storage_)); });
     EXPECT_EQ(later.Code(), ErrorCode::NOT_SUPPORTED_YET);
 }
 
