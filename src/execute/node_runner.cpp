@@ -177,8 +177,15 @@ private:
         return *found->second;
     }
 
-    std::string ScanOf(const config::ReadConfig& read) const {
-        return io::BuildPinnedScan(read, StorageFor(read.connection.value_or("")), connection_);
+    std::string ScanOf(const config::ReadConfig& read) {
+        try {
+            return io::BuildPinnedScan(read, StorageFor(read.connection.value_or("")), connection_);
+        } catch (const Error& error) {
+            if (!error.Location().path.empty()) {
+                config_path_ = error.Location().path; // the key at fault, e.g. read.time_travel
+            }
+            throw;
+        }
     }
 
     /// A scan of another node's written output (a node of another pipeline, or an unselected one).
@@ -612,6 +619,17 @@ private:
         auto started = Now();
         io::WriteRequest request{write, StorageFor(write.connection), NodeRelation()};
         request.remove_leftovers_except = LiveStagingPaths();
+        // Table formats (Delta) commit the writer, run and high-water marks with the data itself.
+        request.writer_id = fmt::format("odibi/{}/{}", context_.pipeline.name, node_.name);
+        config::Json state = config::Json::object();
+        for (const auto& entry : pending_state_) {
+            state[entry.key] = config::Json::parse(entry.value, nullptr, false);
+        }
+        request.commit_details = {
+            {"odibi", {{"run_id", context_.run_id}, {"pipeline", context_.pipeline.name}, {"node", node_.name}}}};
+        if (!state.empty()) {
+            request.commit_details["odibi"]["state"] = state;
+        }
         staged_write_.emplace(io::StageWrite(connection_, request));
         fault::CrashPoint(fault::AFTER_STAGE);
         const io::WriteOutcome& outcome = staged_write_->Outcome();

@@ -312,7 +312,7 @@ config::ReadConfig ReadBackConfig(const config::WriteConfig& write) {
         return read;
     }
     read.options = format->ReadBackOptions(ParseWriteOptions(*format, write));
-    if (!write.partition_by.empty()) {
+    if (!write.partition_by.empty() && !format->IsTableFormat()) {
         read.options["hive_partitioning"] = true;
     }
     return read;
@@ -328,7 +328,9 @@ DiagnosticList ValidateRead(const config::ReadConfig& read) {
         FormatOptions options = ParseReadOptions(*format, read.options, read.config_path);
         RequireNoSqlFile(read, *format);
         // Rendering the scan checks every option value; the path plays no part in that.
-        static_cast<void>(format->ScanSql(read.path.value_or(""), options, false));
+        if (!format->IsTableFormat()) {
+            static_cast<void>(format->ScanSql(read.path.value_or(""), options, false));
+        }
         static_cast<void>(format->DirectoryGlob(options));
         static_cast<void>(RowFilters(read, options));
     } catch (const Error& error) {

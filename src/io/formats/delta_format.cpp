@@ -34,14 +34,10 @@ public:
 
     std::string DirectoryGlob(const FormatOptions& /*read_options*/) const override { return "_delta_log/*.json"; }
 
-    std::string ScanSql(const std::string& location,
+    std::string ScanSql(const std::string& /*location*/,
                         const FormatOptions& /*options*/,
                         bool /*directory_dataset*/) const override {
-        // Validation renders a scan of no location to check options; a real scan needs the log.
-        if (!location.empty()) {
-            throw InternalError("a Delta scan is built from the table's snapshot (delta::ScanSql), not a location");
-        }
-        return "";
+        throw InternalError("a Delta scan is built from the table's snapshot (delta::ScanSql), not a location");
     }
 
     std::vector<std::string> CopyOptions(const FormatOptions& /*options*/,
