@@ -1,13 +1,12 @@
 // UUIDs from the OS random source and digests through OpenSSL's EVP interface.
 #include "odibi/common/identity.hpp"
 
-#include <unistd.h>
-
 #include <array>
 #include <random>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include "odibi/common/error.hpp"
 

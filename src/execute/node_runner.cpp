@@ -855,7 +855,8 @@ private:
         } else if (written_ && rows_in_target_ > 0) {
             // An empty written target has no rows to show (and an empty dataset directory no files to scan).
             const auto& write = *config_.write;
-            source = "(SELECT * FROM " + io::BuildPinnedScan(io::ReadBackConfig(write), StorageFor(write.connection), connection_) + ")";
+            source = "(SELECT * FROM " +
+                     io::BuildPinnedScan(io::ReadBackConfig(write), StorageFor(write.connection), connection_) + ")";
         }
         if (source.empty()) {
             return;

@@ -218,8 +218,8 @@ std::string TableScan(const config::ReadConfig& read,
         return delta::ScanSql(*connection, snapshot, pruning);
     } catch (Error& error) {
         if (error.Location().Empty()) {
-            error.WithLocation(At(read.config_path, error.Code() == ErrorCode::DELTA_VERSION_NOT_FOUND ? "time_travel"
-                                                                                                      : "path"));
+            error.WithLocation(
+                At(read.config_path, error.Code() == ErrorCode::DELTA_VERSION_NOT_FOUND ? "time_travel" : "path"));
         }
         throw;
     }

@@ -87,7 +87,6 @@ void SyncTree(const fs::path& root) {
     SyncPath(root, true);
 }
 
-
 void RemoveQuietly(const fs::path& path) {
     std::error_code error;
     fs::remove_all(path, error);

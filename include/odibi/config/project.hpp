@@ -98,8 +98,8 @@ struct WriteConfig {
     WriteMode mode = WriteMode::OVERWRITE;
     Json options = Json::object(); ///< writer options; `keys` for upsert/append_once lives here
     std::vector<std::string> partition_by;
-    bool merge_schema = false;     ///< Delta: new columns of the rows join the table's schema
-    bool overwrite_schema = false; ///< Delta: mode overwrite replaces the schema and partitioning
+    bool merge_schema = false;                           ///< Delta: new columns of the rows join the table's schema
+    bool overwrite_schema = false;                       ///< Delta: mode overwrite replaces the schema and partitioning
     std::map<std::string, std::string> table_properties; ///< Delta: metaData.configuration of a new table
     std::optional<std::string> first_run_query;
     Json extra = Json::object(); ///< recognised keys of later features (zorder_by, merge_keys, ...)

@@ -88,8 +88,7 @@ Json PartitionValuesJson(const std::map<std::string, std::optional<std::string>>
 }
 
 Json DeletionVectorJson(const DeletionVector& vector) {
-    Json object = {{"storageType", vector.storage_type},
-                   {"pathOrInlineDv", vector.path_or_inline_dv}};
+    Json object = {{"storageType", vector.storage_type}, {"pathOrInlineDv", vector.path_or_inline_dv}};
     if (vector.offset) {
         object["offset"] = *vector.offset;
     }

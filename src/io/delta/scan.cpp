@@ -1,11 +1,12 @@
 // The rows of a snapshot as one lazy DuckDB table expression: one read_parquet over the active files,
 // partition values joined in from the log, deletion-vector rows anti-joined away.
+#include "scan.hpp"
+
 #include <algorithm>
 #include <set>
 
 #include "actions.hpp"
 #include "deletion_vector.hpp"
-#include "scan.hpp"
 #include "types.hpp"
 #include <fmt/format.h>
 
@@ -170,9 +171,8 @@ std::string FileLocation(const Snapshot& snapshot, const AddFile& file) {
     return (fs::path(snapshot.table_root) / file.path).string();
 }
 
-std::string ScanSql(engine::Connection& connection,
-                    const Snapshot& snapshot,
-                    const std::optional<std::string>& filter_sql) {
+std::string
+ScanSql(engine::Connection& connection, const Snapshot& snapshot, const std::optional<std::string>& filter_sql) {
     std::string mapping_mode = ColumnMappingMode(snapshot.metadata);
     std::vector<const AddFile*> files =
         PruneFiles(connection, snapshot, PartitionFields(snapshot.metadata), mapping_mode, filter_sql);
@@ -236,8 +236,7 @@ std::string ScanFilesSql(engine::Connection& connection,
                             kPartitions,
                             QuoteIdentifier(FILE_COLUMN));
     }
-    return fmt::format(
-        "(SELECT {} FROM {}{})", Join(columns, ", "), from, deleted.empty() ? "" : " WHERE " + deleted);
+    return fmt::format("(SELECT {} FROM {}{})", Join(columns, ", "), from, deleted.empty() ? "" : " WHERE " + deleted);
 }
 
 } // namespace odibi::io::delta

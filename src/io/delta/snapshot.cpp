@@ -22,9 +22,12 @@ namespace fs = std::filesystem;
 
 /// Reader features this reader implements; a table that needs any other one is refused.
 const std::set<std::string>& SupportedReaderFeatures() {
-    static const std::set<std::string> features = {
-        "columnMapping", "deletionVectors", "timestampNtz", "vacuumProtocolCheck", "typeWidening-preview",
-        "typeWidening"};
+    static const std::set<std::string> features = {"columnMapping",
+                                                   "deletionVectors",
+                                                   "timestampNtz",
+                                                   "vacuumProtocolCheck",
+                                                   "typeWidening-preview",
+                                                   "typeWidening"};
     return features;
 }
 
@@ -136,7 +139,8 @@ Actions ReadCheckpoint(engine::Connection& connection, const std::vector<fs::pat
     for (const auto& part : parts) {
         files.push_back(engine::QuoteLiteral(part.string()));
     }
-    std::string sql = fmt::format("SELECT to_json(checkpoint) FROM read_parquet([{}]) AS checkpoint", Join(files, ", "));
+    std::string sql =
+        fmt::format("SELECT to_json(checkpoint) FROM read_parquet([{}]) AS checkpoint", Join(files, ", "));
     engine::ResultTable rows;
     try {
         rows = connection.Query(sql);
@@ -180,8 +184,8 @@ int64_t CommitTimestamp(const fs::path& file, const Actions& actions) {
 Error VersionNotFound(const std::string& table, const std::string& problem, const std::string& available) {
     Error error(ErrorCode::DELTA_VERSION_NOT_FOUND, ErrorSource::USER, fmt::format("{}: {}", table, problem));
     error.WithContext("table", table);
-    error.WithSuggestion(fmt::format("ask for {} in read.time_travel, or remove time_travel to read the latest version",
-                                     available));
+    error.WithSuggestion(
+        fmt::format("ask for {} in read.time_travel, or remove time_travel to read the latest version", available));
     return error;
 }
 
@@ -227,9 +231,9 @@ public:
         if (at.version) {
             version = *at.version;
             if (version < 0 || version > latest) {
-                throw VersionNotFound(
-                    table_, fmt::format("version {} does not exist (the latest is {})", version, latest),
-                    fmt::format("a version from {} to {}", OldestReconstructable(), latest));
+                throw VersionNotFound(table_,
+                                      fmt::format("version {} does not exist (the latest is {})", version, latest),
+                                      fmt::format("a version from {} to {}", OldestReconstructable(), latest));
             }
         } else if (at.timestamp) {
             version = VersionAt(ParseTimestampMs(connection_, table_, *at.timestamp), *at.timestamp);
@@ -307,9 +311,9 @@ private:
         Snapshot snapshot = replay.Finish(version, last_file);
         snapshot.checkpoint_used = checkpoint_used;
         auto commit = listing_.commits.find(version);
-        snapshot.timestamp_ms = next <= version ? timestamp_ms
+        snapshot.timestamp_ms = next <= version                    ? timestamp_ms
                                 : commit != listing_.commits.end() ? TimestampOf(version)
-                                                                    : 0;
+                                                                   : 0;
         return snapshot;
     }
 

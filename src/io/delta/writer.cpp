@@ -4,8 +4,6 @@
 // and upserts that raced with another writer's data change are refused.
 #include "writer.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -15,12 +13,13 @@
 #include "actions.hpp"
 #include "checkpoint_writer.hpp"
 #include "file_stats.hpp"
-#include "scan.hpp"
 #include "log_listing.hpp"
+#include "scan.hpp"
 #include "staged_output.hpp"
 #include "staged_write_parts.hpp"
 #include "types.hpp"
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "odibi/common/clock.hpp"
 #include "odibi/common/identity.hpp"
@@ -152,7 +151,9 @@ struct PlannedCommit {
 /// A staged Delta write: data files beside the table, its commit planned.
 class StagedTable final : public StagedWrite::Parts {
 public:
-    StagedTable(engine::Connection& connection, fs::path table, std::unique_ptr<StagedOutput> staging,
+    StagedTable(engine::Connection& connection,
+                fs::path table,
+                std::unique_ptr<StagedOutput> staging,
                 PlannedCommit commit)
         : connection_(connection), table_(std::move(table)), staging_(std::move(staging)), commit_(std::move(commit)) {}
 
@@ -245,8 +246,8 @@ private:
         if (error_number == EEXIST) {
             return false;
         }
-        throw WriteError(fmt::format("could not create the commit file {}: {}", target.string(),
-                                     std::strerror(error_number)));
+        throw WriteError(
+            fmt::format("could not create the commit file {}: {}", target.string(), std::strerror(error_number)));
     }
 
     /// Why the commits from `from` to `to` forbid this one on top of them; empty when they do not.
@@ -272,11 +273,12 @@ private:
             if (theirs.metadata || theirs.protocol) {
                 return "it changed the table's schema or protocol";
             }
-            bool changes_data = std::any_of(theirs.adds.begin(), theirs.adds.end(), [](const AddFile& file) {
-                return file.data_change;
-            }) || std::any_of(theirs.removes.begin(), theirs.removes.end(), [](const RemoveFile& file) {
-                return file.data_change;
-            });
+            bool changes_data = std::any_of(theirs.adds.begin(),
+                                            theirs.adds.end(),
+                                            [](const AddFile& file) { return file.data_change; }) ||
+                                std::any_of(theirs.removes.begin(), theirs.removes.end(), [](const RemoveFile& file) {
+                                    return file.data_change;
+                                });
             if (changes_data && !commit_.blind_append) {
                 return "it changed rows that this write read (overwrite, upsert and append_once need the table "
                        "unchanged until they commit)";
@@ -446,8 +448,8 @@ private:
             for (const auto& column : write_.partition_by) {
                 const Field* field = FindField(fields_, column);
                 if (field == nullptr) {
-                    throw WriteFailed(fmt::format("partition column \"{}\" is not a column of the rows to write",
-                                                  column))
+                    throw WriteFailed(
+                        fmt::format("partition column \"{}\" is not a column of the rows to write", column))
                         .WithSuggestion(fmt::format("columns: {}", Join(FieldNames(fields_), ", ")));
                 }
                 partition_columns_.push_back(field->name);
@@ -576,8 +578,7 @@ private:
                 std::string value = DecodePath(segment.substr(equals + 1));
                 const Field* field = FindField(fields_, DecodePath(segment.substr(0, equals)));
                 std::string key = field == nullptr ? DecodePath(segment.substr(0, equals)) : field->name;
-                file.partition_values[key] =
-                    value == kNullPartition ? std::nullopt : std::optional<std::string>(value);
+                file.partition_values[key] = value == kNullPartition ? std::nullopt : std::optional<std::string>(value);
             }
             file.size = static_cast<int64_t>(fs::file_size(path));
             file.modification_time = NowMs();
@@ -634,8 +635,8 @@ private:
             ranges.push_back(fmt::format("min({0}) AS min_{1}, max({0}) AS max_{1}", column, k));
             file_columns.push_back(fmt::format("file_min_{}", k));
             file_columns.push_back(fmt::format("file_max_{}", k));
-            overlaps.push_back(fmt::format(
-                "coalesce(NOT (f.file_max_{0} < b.min_{0} OR f.file_min_{0} > b.max_{0}), true)", k));
+            overlaps.push_back(
+                fmt::format("coalesce(NOT (f.file_max_{0} < b.min_{0} OR f.file_min_{0} > b.max_{0}), true)", k));
         }
         std::vector<std::string> rows;
         for (size_t i = 0; i < files.size(); ++i) {
@@ -692,8 +693,8 @@ private:
     int64_t StageKeyedWrite(WriteMode mode) {
         for (const auto& key : write_.keys) {
             if (FindField(fields_, key) == nullptr) {
-                throw WriteFailed(fmt::format("key column \"{}\" is not a column of the Delta table {}", key,
-                                              table_.string()))
+                throw WriteFailed(
+                    fmt::format("key column \"{}\" is not a column of the Delta table {}", key, table_.string()))
                     .WithSuggestion(fmt::format("columns of the table: {}", Join(FieldNames(fields_), ", ")));
             }
         }
@@ -813,9 +814,10 @@ private:
             }
         }
         if (!counted) {
-            rows_kept = kept.empty() ? 0
-                                     : Count(fmt::format("SELECT count(*) FROM {}",
-                                                         ScanFilesSql(connection_, *snapshot_, kept, false)));
+            rows_kept =
+                kept.empty()
+                    ? 0
+                    : Count(fmt::format("SELECT count(*) FROM {}", ScanFilesSql(connection_, *snapshot_, kept, false)));
             rows_added = rows_written;
         }
         Json metrics = {{"numFiles", std::to_string(adds_.size())},
@@ -827,7 +829,10 @@ private:
             parameters["keys"] = Json(write_.keys).dump();
         }
         Json info = {{"timestamp", NowMs()},
-                     {"operation", mode == WriteMode::UPSERT ? "MERGE" : !snapshot_ ? "CREATE TABLE AS SELECT" : "WRITE"},
+                     {"operation",
+                      mode == WriteMode::UPSERT ? "MERGE"
+                      : !snapshot_              ? "CREATE TABLE AS SELECT"
+                                                : "WRITE"},
                      {"operationParameters", parameters},
                      {"readVersion", commit.read_version},
                      {"isolationLevel", "Serializable"},

@@ -18,12 +18,12 @@ struct TableWrite {
     std::string table_root;      ///< absolute directory of the table (created on the first write)
     std::string source_relation; ///< quoted view/table holding the rows
     config::WriteMode mode = config::WriteMode::OVERWRITE;
-    std::vector<std::string> keys;         ///< upsert / append_once
-    std::vector<std::string> partition_by; ///< for a new table, or with overwrite_schema
-    bool merge_schema = false;             ///< new columns of the rows join the table's schema
-    bool overwrite_schema = false;         ///< mode overwrite replaces schema and partitioning
-    std::map<std::string, std::string> table_properties; ///< metaData.configuration of a new table
-    std::optional<std::string> app_id; ///< "odibi/<pipeline>/<node>": a txn action in the commit
+    std::vector<std::string> keys;                        ///< upsert / append_once
+    std::vector<std::string> partition_by;                ///< for a new table, or with overwrite_schema
+    bool merge_schema = false;                            ///< new columns of the rows join the table's schema
+    bool overwrite_schema = false;                        ///< mode overwrite replaces schema and partitioning
+    std::map<std::string, std::string> table_properties;  ///< metaData.configuration of a new table
+    std::optional<std::string> app_id;                    ///< "odibi/<pipeline>/<node>": a txn action in the commit
     config::Json commit_details = config::Json::object(); ///< merged into commitInfo (run id, ...)
     std::string config_path;                              ///< of the write block, for errors
 };

@@ -10,8 +10,13 @@ namespace {
 const OptionCatalog& DeltaReadCatalog() {
     static const OptionCatalog catalog{
         .options = {},
-        .ignored = {"storage_options", "without_files", "log_buffer_size", "readChangeFeed", "ignoreDeletes",
-                    "ignoreChanges", "skipChangeCommits"},
+        .ignored = {"storage_options",
+                    "without_files",
+                    "log_buffer_size",
+                    "readChangeFeed",
+                    "ignoreDeletes",
+                    "ignoreChanges",
+                    "skipChangeCommits"},
     };
     return catalog;
 }
@@ -19,7 +24,12 @@ const OptionCatalog& DeltaReadCatalog() {
 const OptionCatalog& DeltaWriteCatalog() {
     static const OptionCatalog catalog{
         .options = {},
-        .ignored = {"storage_options", "engine", "optimizeWrite", "dataChange", "userMetadata", "max_rows_per_file",
+        .ignored = {"storage_options",
+                    "engine",
+                    "optimizeWrite",
+                    "dataChange",
+                    "userMetadata",
+                    "max_rows_per_file",
                     "target_file_size"},
     };
     return catalog;

@@ -245,9 +245,8 @@ TEST(Validation, RecognisedKeysThatDoNotAskForTheFeatureAreKept) {
 
 TEST(Validation, DeltaSettingsOnFileFormatsAreErrorsAtTheirLines) {
     TempDirectory directory;
-    std::string text = Replace(MinimalProject(),
-                               "          path: out\n",
-                               "          path: out\n          merge_schema: true\n");
+    std::string text =
+        Replace(MinimalProject(), "          path: out\n", "          path: out\n          merge_schema: true\n");
     text = Replace(text,
                    "          path: input.csv\n",
                    "          path: input.csv\n          time_travel:\n            as_of_version: 1\n");

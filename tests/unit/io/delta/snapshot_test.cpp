@@ -4,9 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <gtest/gtest.h>
-
 #include "delta/actions.hpp"
+#include <gtest/gtest.h>
 
 #include "odibi/common/clock.hpp"
 #include "odibi/common/identity.hpp"
@@ -83,7 +82,8 @@ TEST_F(DeltaSnapshotTest, EveryVersionOfEveryTableMatchesExpected) {
         for (const auto& [version_text, want] : facts["versions"].items()) {
             SCOPED_TRACE(table + " v" + version_text);
             int64_t version = std::stoll(version_text);
-            Snapshot snapshot = LoadSnapshot(*connection_, (kTables / table).string(), {.version = version, .timestamp = std::nullopt});
+            Snapshot snapshot =
+                LoadSnapshot(*connection_, (kTables / table).string(), {.version = version, .timestamp = std::nullopt});
             EXPECT_EQ(snapshot.version, version);
             std::vector<std::string> paths;
             for (const auto& file : snapshot.files) {
@@ -112,7 +112,8 @@ TEST_F(DeltaSnapshotTest, EveryVersionOfEveryTableMatchesExpected) {
                         // EXPECTED.json keys partition values by logical name; the log by physical name.
                         bool found = false;
                         for (const auto& [physical, stored] : file.partition_values) {
-                            found = found || (value.is_null() ? !stored.has_value() : stored == value.get<std::string>());
+                            found =
+                                found || (value.is_null() ? !stored.has_value() : stored == value.get<std::string>());
                         }
                         EXPECT_TRUE(found) << file.path << " " << key;
                     }
@@ -149,7 +150,8 @@ TEST_F(DeltaSnapshotTest, TimeTravelByTimestampPicksTheLastCommitAtOrBefore) {
     }
     Error early = [&] {
         try {
-            static_cast<void>(LoadSnapshot(*connection_, table.string(), {.version = std::nullopt, .timestamp = "2001-01-01"}));
+            static_cast<void>(
+                LoadSnapshot(*connection_, table.string(), {.version = std::nullopt, .timestamp = "2001-01-01"}));
         } catch (const Error& error) {
             return error;
         }
@@ -161,7 +163,8 @@ TEST_F(DeltaSnapshotTest, TimeTravelByTimestampPicksTheLastCommitAtOrBefore) {
 
 TEST_F(DeltaSnapshotTest, VersionOutOfRangeNamesTheRange) {
     try {
-        static_cast<void>(LoadSnapshot(*connection_, (kTables / "simple_table").string(), {.version = 9, .timestamp = std::nullopt}));
+        static_cast<void>(
+            LoadSnapshot(*connection_, (kTables / "simple_table").string(), {.version = 9, .timestamp = std::nullopt}));
         FAIL() << "expected an error";
     } catch (const Error& error) {
         EXPECT_EQ(error.Code(), ErrorCode::DELTA_VERSION_NOT_FOUND);

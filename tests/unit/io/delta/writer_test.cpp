@@ -1,15 +1,13 @@
 // Delta writes through io::Write: every mode, partitions, schema evolution, the commit's required
 // fields, txn actions, checkpoints, conflicts, and 8 processes appending to one table at once.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <functional>
-
-#include <fmt/format.h>
 
 #include "../io_test_support.hpp"
 #include "delta/actions.hpp"
 #include "delta/log_listing.hpp"
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "odibi/io/delta.hpp"
 
@@ -27,8 +25,8 @@ protected:
                             std::vector<std::string> keys = {},
                             std::vector<std::string> partition_by = {},
                             std::function<void(config::WriteConfig&)> adjust = nullptr) {
-        config::WriteConfig write = MakeWrite("delta", "table", mode, keys.empty() ? Json::object()
-                                                                                   : Json{{"keys", keys}});
+        config::WriteConfig write =
+            MakeWrite("delta", "table", mode, keys.empty() ? Json::object() : Json{{"keys", keys}});
         write.partition_by = std::move(partition_by);
         if (adjust) {
             adjust(write);
@@ -41,8 +39,8 @@ protected:
 
     /// The table's rows (read back by the reader) as Rows() renders them, ordered by `order`.
     std::vector<std::string> TableRows(const std::string& columns, std::optional<int64_t> version = std::nullopt) {
-        delta::Snapshot snapshot =
-            delta::LoadSnapshot(*connection_, PathOf("table").string(), {.version = version, .timestamp = std::nullopt});
+        delta::Snapshot snapshot = delta::LoadSnapshot(
+            *connection_, PathOf("table").string(), {.version = version, .timestamp = std::nullopt});
         return Rows(fmt::format("SELECT {} FROM {}", columns, delta::ScanSql(*connection_, snapshot)));
     }
 
@@ -62,7 +60,8 @@ protected:
                     for (const char* key : {"path", "partitionValues", "size", "modificationTime", "dataChange"}) {
                         EXPECT_TRUE(action["add"].contains(key)) << key << " in " << line;
                     }
-                    EXPECT_TRUE(fs::exists(PathOf("table") / delta::DecodePath(action["add"]["path"].get<std::string>())));
+                    EXPECT_TRUE(
+                        fs::exists(PathOf("table") / delta::DecodePath(action["add"]["path"].get<std::string>())));
                 }
                 if (action.contains("remove")) {
                     for (const char* key : {"path", "deletionTimestamp", "dataChange"}) {
@@ -96,7 +95,8 @@ protected:
 };
 
 TEST_F(DeltaWriteTest, OverwriteAppendAndReadBack) {
-    Source("SELECT * FROM (VALUES (1, 'a', DATE '2024-01-01', 1.5::DECIMAL(10,2)), (2, NULL, NULL, NULL)) t(id, s, d, m)");
+    Source(
+        "SELECT * FROM (VALUES (1, 'a', DATE '2024-01-01', 1.5::DECIMAL(10,2)), (2, NULL, NULL, NULL)) t(id, s, d, m)");
     WriteOutcome created = WriteDelta(WriteMode::OVERWRITE);
     EXPECT_EQ(created.rows_written, 2);
     EXPECT_EQ(created.rows_in_target, 2);
