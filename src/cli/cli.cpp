@@ -25,6 +25,7 @@ int RunCli(int argc, char** argv) {
     AddCatalogCommand(app, action);
     AddListCommands(app, action);
     AddStateCommand(app, action);
+    AddDeltaCommand(app, action);
 
     Log::SetSink([](LogLevel level, std::string_view message) {
         std::string text = fmt::format("{}: {}", ToLower(std::string(LogLevelName(level))), message);

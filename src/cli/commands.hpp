@@ -24,6 +24,7 @@ void AddStoryCommand(CLI::App& app, CommandAction& action);
 void AddCatalogCommand(CLI::App& app, CommandAction& action);
 void AddListCommands(CLI::App& app, CommandAction& action);
 void AddStateCommand(CLI::App& app, CommandAction& action);
+void AddDeltaCommand(CLI::App& app, CommandAction& action);
 
 /// Runs the odibi CLI (used by main and by tests).
 [[nodiscard]] int RunCli(int argc, char** argv);

@@ -1,5 +1,5 @@
 // The crash matrix of the exactly-once commit protocol (docs/exactly-once.md): every named crash
-// point x every write mode x csv / parquet / partitioned parquet. Batch 1 runs clean; the run of batch
+// point x every write mode x csv / parquet / partitioned parquet / Delta. Batch 1 runs clean; the run of batch
 // 2 ends at the crash point (no cleanup); a normal re-run then recovers. The target must equal what
 // clean runs give (no duplicate, no loss), the high-water mark must match it, and the crashed run must
 // be in the catalog as FAILED or ABANDONED.
@@ -116,8 +116,10 @@ std::vector<CrashCase> AllCrashCases() {
     std::vector<CrashCase> cases;
     for (const auto& point : CrashPoints()) {
         for (const auto& mode : WriteModes()) {
-            for (Layout layout : {Layout::CSV_FILE, Layout::PARQUET_FILE, Layout::PARTITIONED_PARQUET}) {
+            for (Layout layout :
+                 {Layout::CSV_FILE, Layout::PARQUET_FILE, Layout::PARTITIONED_PARQUET, Layout::DELTA_TABLE}) {
                 // A file replaces a file with one rename(2): only directories are moved aside.
+                // A Delta write publishes by a commit file: it moves nothing aside either.
                 if (point.name == "after_move_aside" && layout != Layout::PARTITIONED_PARQUET) {
                     continue;
                 }
@@ -130,14 +132,16 @@ std::vector<CrashCase> AllCrashCases() {
 
 INSTANTIATE_TEST_SUITE_P(ExactlyOnce, CrashMatrixTest, ::testing::ValuesIn(AllCrashCases()), CaseName);
 
-INSTANTIATE_TEST_SUITE_P(
-    ExactlyOnce,
-    CleanSequenceTest,
-    ::testing::Combine(::testing::ValuesIn(WriteModes()),
-                       ::testing::Values(Layout::CSV_FILE, Layout::PARQUET_FILE, Layout::PARTITIONED_PARQUET)),
-    [](const ::testing::TestParamInfo<std::tuple<std::string, Layout>>& info) {
-        return std::get<0>(info.param) + "_" + LayoutName(std::get<1>(info.param));
-    });
+INSTANTIATE_TEST_SUITE_P(ExactlyOnce,
+                         CleanSequenceTest,
+                         ::testing::Combine(::testing::ValuesIn(WriteModes()),
+                                            ::testing::Values(Layout::CSV_FILE,
+                                                              Layout::PARQUET_FILE,
+                                                              Layout::PARTITIONED_PARQUET,
+                                                              Layout::DELTA_TABLE)),
+                         [](const ::testing::TestParamInfo<std::tuple<std::string, Layout>>& info) {
+                             return std::get<0>(info.param) + "_" + LayoutName(std::get<1>(info.param));
+                         });
 
 } // namespace
 } // namespace odibi::integration

@@ -38,11 +38,12 @@ std::chrono::microseconds MeasureRun() {
 }
 
 const std::vector<Layout>& Layouts() {
-    static const std::vector<Layout> LAYOUTS = {Layout::CSV_FILE, Layout::PARQUET_FILE, Layout::PARTITIONED_PARQUET};
+    static const std::vector<Layout> LAYOUTS = {
+        Layout::CSV_FILE, Layout::PARQUET_FILE, Layout::PARTITIONED_PARQUET, Layout::DELTA_TABLE};
     return LAYOUTS;
 }
 
-// The 50 seeds are shared out by target layout (seed / 4 picks it), one test each, so that the three
+// The 50 seeds are shared out by target layout (seed / 4 picks it), one test each, so that the four
 // can run side by side; the write mode turns with every seed.
 class ExactlyOnceKillTest : public ::testing::TestWithParam<Layout> {};
 

@@ -11,9 +11,11 @@
 #include "odibi_process.hpp"
 #include <fmt/format.h>
 
+#include "odibi/io/delta.hpp"
+
 namespace odibi::integration {
 
-enum class Layout { CSV_FILE, PARQUET_FILE, PARTITIONED_PARQUET };
+enum class Layout { CSV_FILE, PARQUET_FILE, PARTITIONED_PARQUET, DELTA_TABLE };
 
 inline std::string LayoutName(Layout layout) {
     switch (layout) {
@@ -23,6 +25,8 @@ inline std::string LayoutName(Layout layout) {
         return "parquet";
     case Layout::PARTITIONED_PARQUET:
         return "partitioned_parquet";
+    case Layout::DELTA_TABLE:
+        return "delta";
     }
     return "csv";
 }
@@ -112,12 +116,12 @@ class ExactlyOnceProject {
 public:
     ExactlyOnceProject(const std::string& label, std::string mode, Layout layout)
         : scratch_(label), mode_(std::move(mode)), layout_(layout) {
-        std::string format = layout_ == Layout::CSV_FILE ? "csv" : "parquet";
+        std::string format = layout_ == Layout::CSV_FILE ? "csv" : layout_ == Layout::DELTA_TABLE ? "delta" : "parquet";
         std::string path = layout_ == Layout::CSV_FILE       ? "orders.csv"
                            : layout_ == Layout::PARQUET_FILE ? "orders.parquet"
                                                              : "orders";
         std::string extra;
-        if (layout_ == Layout::PARTITIONED_PARQUET) {
+        if (layout_ == Layout::PARTITIONED_PARQUET || layout_ == Layout::DELTA_TABLE) {
             extra += "          partition_by: [part]\n";
         }
         if (mode_ == "upsert" || mode_ == "append_once") {
@@ -195,6 +199,14 @@ pipelines:
                                           QuoteLiteral(target_.string())));
         case Layout::PARQUET_FILE:
             return SortedRows(fmt::format("SELECT {} FROM read_parquet({})", columns, QuoteLiteral(target_.string())));
+        case Layout::DELTA_TABLE: {
+            if (!io::delta::IsDeltaTable(target_.string())) {
+                return {};
+            }
+            auto connection = SharedDuckDb().Connect();
+            io::delta::Snapshot snapshot = io::delta::LoadSnapshot(*connection, target_.string());
+            return SortedRows(fmt::format("SELECT {} FROM {}", columns, io::delta::ScanSql(*connection, snapshot)));
+        }
         case Layout::PARTITIONED_PARQUET: {
             bool has_files = false;
             if (fs::is_directory(target_)) {

@@ -114,4 +114,79 @@ LoadSnapshot(engine::Connection& connection, const std::string& directory, const
                                   const Snapshot& snapshot,
                                   const std::optional<std::string>& filter_sql = std::nullopt);
 
+// Table maintenance (src/io/delta/maintenance.cpp): history, VACUUM and OPTIMIZE.
+
+/// One commit of a table, as Spark's DESCRIBE HISTORY shows it.
+struct HistoryEntry {
+    int64_t version = 0;
+    int64_t timestamp_ms = 0; ///< commitInfo.timestamp, else the commit file's modification time
+    std::string operation;    ///< commitInfo.operation ("WRITE", "OPTIMIZE", ...); empty without one
+    config::Json operation_parameters = config::Json::object();
+    config::Json operation_metrics = config::Json::object();
+    std::optional<std::string> engine_info;
+    std::optional<std::string> user_name;
+    std::optional<int64_t> read_version;
+    std::optional<bool> is_blind_append;
+};
+
+/// The commits of the table at `directory`, newest first, at most `limit` of them. Commits whose file
+/// the log no longer holds (cleaned up after a checkpoint) are not listed. Throws INPUT_NOT_FOUND when
+/// the directory is not a Delta table, DELTA_LOG_INVALID for a commit file that is not JSON lines.
+[[nodiscard]] std::vector<HistoryEntry> History(const std::string& directory,
+                                                std::optional<int64_t> limit = std::nullopt);
+
+/// The retention VACUUM keeps when the table does not set `delta.deletedFileRetentionDuration`: a week.
+inline constexpr double DEFAULT_RETENTION_HOURS = 168.0;
+
+/// What VACUUM deleted (or, for a dry run, would delete).
+struct VacuumResult {
+    int64_t version = -1;           ///< the snapshot whose files were kept
+    double retention_hours = 0;     ///< the retention applied
+    bool dry_run = false;           ///< nothing was deleted
+    std::vector<std::string> files; ///< paths relative to the table root, sorted
+    int64_t bytes = 0;              ///< their total size
+    int64_t young_files_kept = 0;   ///< unreferenced files kept because they are younger than the retention
+};
+
+/// Deletes the files under the table directory that the latest snapshot does not reference (data files
+/// and `deletion_vector_*.bin` files, in partition folders too) and that are older than the retention:
+/// by modification time and, for files that a `remove` action tombstoned, by its deletionTimestamp.
+/// Hidden names (starting with "." or, unless they hold "=" like partition folders, "_") are never
+/// touched, so neither `_delta_log` nor staging files are. Files younger than the retention stay even
+/// when unreferenced: a concurrent writer may be about to commit them. `retention_hours` defaults to
+/// the table's `delta.deletedFileRetentionDuration` (DEFAULT_RETENTION_HOURS when unset); a shorter
+/// one is refused with USAGE_ERROR unless `force`. With `dry_run` nothing is deleted.
+[[nodiscard]] VacuumResult Vacuum(engine::Connection& connection,
+                                  const std::string& directory,
+                                  std::optional<double> retention_hours = std::nullopt,
+                                  bool dry_run = false,
+                                  bool force = false);
+
+/// The size of the data files writers produce (DuckDB's COPY FILE_SIZE_BYTES, "256MB" = 256 * 1000 *
+/// 1000 bytes) and OPTIMIZE's default target size.
+inline constexpr int64_t TARGET_FILE_BYTES = 256LL * 1000 * 1000;
+
+/// What OPTIMIZE did.
+struct OptimizeResult {
+    std::optional<int64_t> version; ///< the OPTIMIZE commit; nullopt when nothing needed rewriting
+    int64_t partitions_optimized = 0;
+    int64_t files_removed = 0;
+    int64_t files_added = 0;
+    int64_t bytes_removed = 0;
+    int64_t bytes_added = 0;
+};
+
+/// Compacts the table at `directory`, partition by partition: the files smaller than
+/// `target_file_bytes` are rewritten into files of up to that size when a partition has at least two
+/// of them. With `zorder_by` (data columns, not partition columns) every file of every partition is
+/// rewritten, its rows ordered along a Z-order curve over those columns (each value's rank among the
+/// partition's distinct values, bits interleaved; one column is a plain sort). Rows and values are
+/// unchanged; deletion vectors are applied. The commit holds remove and add actions with dataChange
+/// false and a commitInfo with operation "OPTIMIZE"; it goes on top of concurrent appends but fails
+/// with DELTA_COMMIT_CONFLICT when another writer removed one of the files it rewrote.
+[[nodiscard]] OptimizeResult Optimize(engine::Connection& connection,
+                                      const std::string& directory,
+                                      const std::vector<std::string>& zorder_by = {},
+                                      int64_t target_file_bytes = TARGET_FILE_BYTES);
+
 } // namespace odibi::io::delta

@@ -610,4 +610,11 @@ std::vector<uint64_t> ReadDeletedRows(const DeletionVector& dv, const std::strin
     return rows;
 }
 
+std::optional<std::string> DeletionVectorPath(const DeletionVector& dv, const std::string& table_root) {
+    if (dv.storage_type == "i") {
+        return std::nullopt;
+    }
+    return DeletionVectorFile(dv, table_root, "deletion vector " + dv.UniqueId());
+}
+
 } // namespace odibi::io::delta

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,10 @@ namespace odibi::io::delta {
 /// "i" is decoded from the descriptor itself. Throws DELTA_LOG_INVALID naming the DV file (or the
 /// descriptor) for damaged data: a missing file, a bad size, checksum or cardinality.
 [[nodiscard]] std::vector<uint64_t> ReadDeletedRows(const DeletionVector& dv, const std::string& table_root);
+
+/// The file that `dv` is stored in ("u": `deletion_vector_<uuid>.bin` under `table_root`, "p": its
+/// absolute path); nullopt for an inline ("i") vector. Throws DELTA_LOG_INVALID for a bad descriptor.
+[[nodiscard]] std::optional<std::string> DeletionVectorPath(const DeletionVector& dv, const std::string& table_root);
 
 /// Z85 (ZeroMQ RFC 32) decoding; throws on a length that is not a multiple of 5 or a bad character.
 [[nodiscard]] std::string DecodeZ85(std::string_view text);

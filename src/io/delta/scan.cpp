@@ -3,6 +3,7 @@
 #include "scan.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "actions.hpp"
@@ -96,8 +97,22 @@ std::string DeletedRowsCondition(const Snapshot& snapshot, const std::vector<con
     return conditions.empty() ? "" : "NOT (" + Join(conditions, " OR ") + ")";
 }
 
-/// Partition pruning: the files whose partition values can satisfy `filter_sql`. A filter over other
-/// columns as well cannot be decided from partition values alone; every file is kept then.
+/// The values of the partition columns of one file, in the order of `partition_fields`.
+std::vector<std::optional<std::string>> PartitionTuple(const AddFile& file,
+                                                       const std::vector<const Field*>& partition_fields,
+                                                       const std::string& mapping_mode) {
+    std::vector<std::optional<std::string>> tuple;
+    tuple.reserve(partition_fields.size());
+    for (const Field* field : partition_fields) {
+        auto found = file.partition_values.find(PhysicalName(*field, mapping_mode));
+        tuple.push_back(found == file.partition_values.end() ? std::nullopt : found->second);
+    }
+    return tuple;
+}
+
+/// Partition pruning: the files whose partition values can satisfy `filter_sql`, decided once per
+/// distinct combination of partition values (a table has far fewer of those than files). A filter
+/// over other columns as well cannot be decided from partition values alone; every file is kept then.
 std::vector<const AddFile*> PruneFiles(engine::Connection& connection,
                                        const Snapshot& snapshot,
                                        const std::vector<const Field*>& partition_fields,
@@ -111,9 +126,27 @@ std::vector<const AddFile*> PruneFiles(engine::Connection& connection,
     if (!filter_sql || partition_fields.empty() || files.empty()) {
         return files;
     }
-    std::string sql = fmt::format("SELECT {} FROM {} WHERE {}",
-                                  QuoteIdentifier(FILE_COLUMN),
-                                  PartitionValuesTable(snapshot, files, partition_fields, mapping_mode),
+    std::map<std::vector<std::optional<std::string>>, size_t> tuples;
+    for (const AddFile* file : files) {
+        tuples.emplace(PartitionTuple(*file, partition_fields, mapping_mode), tuples.size());
+    }
+    std::vector<std::string> rows;
+    rows.reserve(tuples.size());
+    for (const auto& [tuple, index] : tuples) {
+        std::vector<std::string> values = {std::to_string(index)};
+        for (size_t i = 0; i < tuple.size(); ++i) {
+            values.push_back(PartitionValueSql(tuple[i], partition_fields[i]->type));
+        }
+        rows.push_back("(" + Join(values, ", ") + ")");
+    }
+    std::vector<std::string> names = {"odibi_partition_index"};
+    for (const Field* field : partition_fields) {
+        names.push_back(QuoteIdentifier(field->name));
+    }
+    std::string sql = fmt::format("SELECT odibi_partition_index FROM (VALUES {}) AS {}({}) WHERE {}",
+                                  Join(rows, ", "),
+                                  kPartitions,
+                                  Join(names, ", "),
                                   *filter_sql);
     engine::ResultTable kept;
     try {
@@ -121,11 +154,13 @@ std::vector<const AddFile*> PruneFiles(engine::Connection& connection,
     } catch (const Error&) {
         return files;
     }
-    std::set<std::string> locations;
+    std::set<size_t> kept_indexes;
     for (size_t row = 0; row < kept.RowCount(); ++row) {
-        locations.insert(kept.Value(row, 0).value_or(""));
+        kept_indexes.insert(std::stoul(kept.Value(row, 0).value_or("0")));
     }
-    std::erase_if(files, [&](const AddFile* file) { return !locations.contains(FileLocation(snapshot, *file)); });
+    std::erase_if(files, [&](const AddFile* file) {
+        return !kept_indexes.contains(tuples.at(PartitionTuple(*file, partition_fields, mapping_mode)));
+    });
     return files;
 }
 

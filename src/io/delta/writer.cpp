@@ -6,12 +6,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "actions.hpp"
-#include "checkpoint_writer.hpp"
+#include "commit.hpp"
 #include "file_stats.hpp"
 #include "log_listing.hpp"
 #include "scan.hpp"
@@ -19,7 +17,6 @@
 #include "staged_write_parts.hpp"
 #include "types.hpp"
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "odibi/common/clock.hpp"
 #include "odibi/common/identity.hpp"
@@ -40,8 +37,6 @@ using engine::QuoteLiteral;
 
 constexpr const char* kMarkerPrefix = "delta:";
 constexpr const char* kNullPartition = "__HIVE_DEFAULT_PARTITION__";
-/// How often a commit that lost the race for its version is tried again on the next one.
-constexpr int kCommitAttempts = 1000;
 
 int64_t NowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Now().time_since_epoch()).count();
@@ -61,13 +56,6 @@ std::string ModeName(WriteMode mode) {
         return "Overwrite";
     }
     return "Overwrite";
-}
-
-std::string ReadWholeFile(const fs::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    std::stringstream text;
-    text << stream.rdbuf();
-    return text.str();
 }
 
 const Field* FindField(const std::vector<Field>& fields, const std::string& name) {
@@ -126,28 +114,6 @@ std::optional<int64_t> NumRecords(const AddFile& file) {
     return std::nullopt;
 }
 
-Error ConflictError(const fs::path& table, int64_t version, const std::string& why) {
-    Error error(ErrorCode::DELTA_COMMIT_CONFLICT,
-                ErrorSource::EXTERNAL,
-                fmt::format("another writer committed version {} of the Delta table {} while this write ran: {}",
-                            version,
-                            table.string(),
-                            why));
-    error.WithContext("table", table.string());
-    error.WithSuggestion("nothing was committed by this write; run it again (a node's retry policy does so)");
-    return error;
-}
-
-/// The commit that a staged write makes, and what retrying it needs.
-struct PlannedCommit {
-    Actions actions;
-    int64_t read_version = -1; ///< the snapshot the write was planned on; -1 for a new table
-    bool blind_append = false; ///< adds files only: data commits of others cannot conflict with it
-    bool creates_table = false;
-    std::string txn_id;
-    std::vector<std::string> staged_files; ///< relative paths under the staging directory
-};
-
 /// A staged Delta write: data files beside the table, its commit planned.
 class StagedTable final : public StagedWrite::Parts {
 public:
@@ -157,166 +123,11 @@ public:
                 PlannedCommit commit)
         : connection_(connection), table_(std::move(table)), staging_(std::move(staging)), commit_(std::move(commit)) {}
 
-    void Publish() override {
-        std::vector<fs::path> moved = MoveFilesIn();
-        try {
-            Commit();
-        } catch (...) {
-            // Files of a commit that did not happen are not part of the table: take them out again.
-            for (const auto& file : moved) {
-                RemoveQuietly(file);
-            }
-            throw;
-        }
-    }
+    void Publish() override { PublishCommit(connection_, table_, staging_->Path() / "data", commit_); }
     void Cleanup() override { staging_->Cleanup(); }
     [[nodiscard]] std::string Staging() const override { return staging_->Path().string(); }
 
 private:
-    fs::path DataDirectory() const { return staging_->Path() / "data"; }
-
-    std::vector<fs::path> MoveFilesIn() const {
-        std::vector<fs::path> moved;
-        for (const auto& relative : commit_.staged_files) {
-            fs::path from = DataDirectory() / relative;
-            fs::path to = table_ / relative;
-            SyncPath(from, false);
-            fs::create_directories(to.parent_path());
-            if (::rename(from.c_str(), to.c_str()) != 0) {
-                int error_number = errno;
-                for (const auto& file : moved) {
-                    RemoveQuietly(file);
-                }
-                Error error(ErrorCode::WRITE_FAILED,
-                            ErrorSource::EXTERNAL,
-                            fmt::format("could not move the data file {} into the Delta table: {}",
-                                        to.string(),
-                                        std::strerror(error_number)));
-                error.WithContext("table", table_.string());
-                error.WithSuggestion("check that the table directory is writable and has free space");
-                throw error;
-            }
-            moved.push_back(to);
-        }
-        return moved;
-    }
-
-    void Commit() {
-        fs::path log = table_ / "_delta_log";
-        fs::create_directories(log);
-        int64_t version = commit_.read_version + 1;
-        for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
-            if (TryCommit(log, version, SerializeCommit(commit_.actions))) {
-                MaybeCheckpoint(version);
-                return;
-            }
-            // Another writer took `version`: see whether this commit can go on top of it.
-            LogListing listing = ListLog(table_);
-            int64_t latest = listing.LatestVersion();
-            std::string conflict = ConflictWith(listing, version, latest);
-            if (!conflict.empty()) {
-                throw ConflictError(table_, version, conflict);
-            }
-            version = latest + 1;
-        }
-        throw ConflictError(table_, version, fmt::format("{} attempts lost the race", kCommitAttempts));
-    }
-
-    bool TryCommit(const fs::path& log, int64_t version, const std::string& text) const {
-        fs::path temporary = log / fmt::format(".{}.json.{}.tmp", version, NewUuid());
-        {
-            std::ofstream stream(temporary, std::ios::binary);
-            stream << text;
-            stream.flush();
-            if (!stream) {
-                RemoveQuietly(temporary);
-                throw WriteError(fmt::format("could not write the commit file {}", temporary.string()));
-            }
-        }
-        SyncPath(temporary, false);
-        fs::path target = log / CommitFileName(version);
-        // link(2) creates the name only if it does not exist: put-if-absent on a local file system.
-        int result = ::link(temporary.c_str(), target.c_str());
-        int error_number = errno;
-        RemoveQuietly(temporary);
-        if (result == 0) {
-            SyncPath(log, true);
-            return true;
-        }
-        if (error_number == EEXIST) {
-            return false;
-        }
-        throw WriteError(
-            fmt::format("could not create the commit file {}: {}", target.string(), std::strerror(error_number)));
-    }
-
-    /// Why the commits from `from` to `to` forbid this one on top of them; empty when they do not.
-    std::string ConflictWith(const LogListing& listing, int64_t from, int64_t to) {
-        for (int64_t version = from; version <= to; ++version) {
-            auto found = listing.commits.find(version);
-            if (found == listing.commits.end()) {
-                continue;
-            }
-            Actions theirs = ParseCommit(ReadWholeFile(found->second), found->second.string());
-            if (commit_.creates_table && version == 0) {
-                // Both writers created the table: append to theirs when the schemas agree.
-                if (!theirs.metadata || !commit_.actions.metadata || !commit_.blind_append ||
-                    SerializeSchema(theirs.metadata->schema) != SerializeSchema(commit_.actions.metadata->schema) ||
-                    theirs.metadata->partition_columns != commit_.actions.metadata->partition_columns) {
-                    return "it created the table first, with another schema or mode";
-                }
-                commit_.actions.metadata.reset();
-                commit_.actions.protocol.reset();
-                commit_.creates_table = false;
-                continue;
-            }
-            if (theirs.metadata || theirs.protocol) {
-                return "it changed the table's schema or protocol";
-            }
-            bool changes_data = std::any_of(theirs.adds.begin(),
-                                            theirs.adds.end(),
-                                            [](const AddFile& file) { return file.data_change; }) ||
-                                std::any_of(theirs.removes.begin(), theirs.removes.end(), [](const RemoveFile& file) {
-                                    return file.data_change;
-                                });
-            if (changes_data && !commit_.blind_append) {
-                return "it changed rows that this write read (overwrite, upsert and append_once need the table "
-                       "unchanged until they commit)";
-            }
-            for (const auto& txn : theirs.txns) {
-                for (const auto& ours : commit_.actions.txns) {
-                    if (txn.app_id == ours.app_id) {
-                        return fmt::format("it committed for the same writer \"{}\"", txn.app_id);
-                    }
-                }
-            }
-        }
-        return "";
-    }
-
-    void MaybeCheckpoint(int64_t version) const {
-        // A checkpoint only speeds up readers: a failure to write one leaves the table correct.
-        try {
-            Snapshot snapshot = LoadSnapshot(connection_, table_.string());
-            auto interval = CheckpointInterval(snapshot.metadata);
-            if (!interval || version == 0 || version % *interval != 0) {
-                return;
-            }
-            WriteCheckpoint(connection_, snapshot);
-        } catch (const Error&) {
-            return;
-        } catch (const std::exception&) {
-            return;
-        }
-    }
-
-    Error WriteError(std::string message) const {
-        Error error(ErrorCode::WRITE_FAILED, ErrorSource::EXTERNAL, std::move(message));
-        error.WithContext("table", table_.string());
-        error.WithSuggestion("check that the table directory is writable and has free space");
-        return error;
-    }
-
     engine::Connection& connection_;
     fs::path table_;
     std::unique_ptr<StagedOutput> staging_;
@@ -369,26 +180,7 @@ private:
     }
 
     void RequireWritable() const {
-        static const std::set<std::string> supported = {"appendOnly", "invariants", "timestampNtz"};
-        std::vector<std::string> missing;
-        if (snapshot_->protocol.min_writer_version > 7) {
-            missing.push_back(fmt::format("minWriterVersion {}", snapshot_->protocol.min_writer_version));
-        }
-        if (snapshot_->protocol.min_writer_version >= 4 && snapshot_->protocol.min_writer_version < 7) {
-            missing.push_back(fmt::format("minWriterVersion {} (generated columns, change data feed, column "
-                                          "mapping)",
-                                          snapshot_->protocol.min_writer_version));
-        }
-        for (const auto& feature : snapshot_->protocol.writer_features) {
-            if (!supported.contains(feature)) {
-                missing.push_back(feature);
-            }
-        }
-        auto mapping = snapshot_->metadata.configuration.find("delta.columnMapping.mode");
-        if (mapping != snapshot_->metadata.configuration.end() && mapping->second != "none" &&
-            std::find(missing.begin(), missing.end(), "columnMapping") == missing.end()) {
-            missing.emplace_back("columnMapping");
-        }
+        std::vector<std::string> missing = UnsupportedWriterFeatures(*snapshot_);
         if (missing.empty()) {
             return;
         }
@@ -543,7 +335,7 @@ private:
         std::vector<std::string> options = {
             "FORMAT parquet", "COMPRESSION snappy", "FILENAME_PATTERN 'part-{uuid}'", "OVERWRITE_OR_IGNORE true"};
         if (partition_columns_.empty()) {
-            options.emplace_back("FILE_SIZE_BYTES '256MB'");
+            options.push_back(fmt::format("FILE_SIZE_BYTES {}", TARGET_FILE_BYTES));
         } else {
             options.push_back(fmt::format("PARTITION_BY ({})", engine::QuoteIdentifierList(partition_columns_)));
         }
@@ -755,9 +547,13 @@ private:
         PlannedCommit commit;
         commit.read_version = snapshot_ ? snapshot_->version : -1;
         commit.creates_table = !snapshot_;
-        commit.blind_append = mode == WriteMode::APPEND || (!snapshot_ && write_.mode == WriteMode::APPEND);
+        bool blind_append = mode == WriteMode::APPEND || (!snapshot_ && write_.mode == WriteMode::APPEND);
+        commit.isolation = blind_append ? CommitIsolation::BLIND_APPEND : CommitIsolation::SERIALIZABLE;
         commit.txn_id = NewUuid();
         commit.staged_files = staged_files_;
+        Metadata new_table;
+        new_table.configuration = write_.table_properties;
+        commit.checkpoint_interval = CheckpointInterval(snapshot_ ? snapshot_->metadata : new_table);
         Actions& actions = commit.actions;
         if (schema_changed_) {
             Metadata metadata;
@@ -836,7 +632,7 @@ private:
                      {"operationParameters", parameters},
                      {"readVersion", commit.read_version},
                      {"isolationLevel", "Serializable"},
-                     {"isBlindAppend", commit.blind_append},
+                     {"isBlindAppend", blind_append},
                      {"operationMetrics", metrics},
                      {"engineInfo", "odibi"},
                      {"txnId", commit.txn_id}};
@@ -894,7 +690,7 @@ bool IsCommitPublished(const std::string& table_root, const std::string& publish
     std::string txn_id = rest.substr(colon + 1);
     LogListing listing = ListLog(table_root);
     for (auto commit = listing.commits.upper_bound(read_version); commit != listing.commits.end(); ++commit) {
-        Actions actions = ParseCommit(ReadWholeFile(commit->second), commit->second.string());
+        Actions actions = ReadCommitFile(commit->second);
         if (actions.commit_info && actions.commit_info->value("txnId", "") == txn_id) {
             return true;
         }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "delta/actions.hpp"
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "odibi/common/clock.hpp"
@@ -220,6 +221,35 @@ TEST_F(DeltaSnapshotTest, StaleLastCheckpointHintIsIgnored) {
     Snapshot snapshot = LoadSnapshot(*connection_, table.string());
     EXPECT_EQ(snapshot.version, 10);
     EXPECT_EQ(snapshot.checkpoint_used, 10);
+}
+
+TEST_F(DeltaSnapshotTest, MultiPartCheckpointIsUsedOnlyWhenComplete) {
+    fs::path table = CopyTable("simple_table_with_checkpoint");
+    fs::path log = table / "_delta_log";
+    fs::path single = log / "00000000000000000010.checkpoint.parquet";
+    Snapshot expected = LoadSnapshot(*connection_, table.string());
+    // Split the checkpoint's rows into two parts, as a writer of multi-part checkpoints does.
+    for (int part = 1; part <= 2; ++part) {
+        connection_->Execute(fmt::format(
+            "COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet('{}', file_row_number = true) "
+            "WHERE (file_row_number % 2) = {}) "
+            "TO '{}' (FORMAT parquet)",
+            single.string(),
+            part - 1,
+            (log / fmt::format("00000000000000000010.checkpoint.{:010d}.{:010d}.parquet", part, 2)).string()));
+    }
+    fs::remove(single);
+    Snapshot from_parts = LoadSnapshot(*connection_, table.string());
+    EXPECT_EQ(from_parts.checkpoint_used, 10);
+    ASSERT_EQ(from_parts.files.size(), expected.files.size());
+    for (size_t i = 0; i < expected.files.size(); ++i) {
+        EXPECT_EQ(from_parts.files[i].path, expected.files[i].path);
+    }
+    // Without its second part the checkpoint is incomplete: the JSON commits are replayed instead.
+    fs::remove(log / "00000000000000000010.checkpoint.0000000002.0000000002.parquet");
+    Snapshot replayed = LoadSnapshot(*connection_, table.string());
+    EXPECT_FALSE(replayed.checkpoint_used.has_value());
+    EXPECT_EQ(replayed.files.size(), expected.files.size());
 }
 
 TEST_F(DeltaSnapshotTest, NotATableIsInputNotFound) {
