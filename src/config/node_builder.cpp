@@ -579,9 +579,28 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
             write.table_properties[key] = value.is_string() ? value.get<std::string>() : value.dump();
         }
     }
+    write.zorder_by = map.StringList("zorder_by").value_or(std::vector<std::string>{});
+    if (const ConfigValue* optimize = map.Get("auto_optimize")) {
+        write.extra["auto_optimize"] = ToJson(*optimize);
+        std::string path = map.PathOf("auto_optimize");
+        if (optimize->IsMap()) {
+            MapReader settings(reader_, *optimize, path);
+            reader_.CheckKeys(
+                *optimize, path, "AutoOptimizeConfig", {"enabled", "vacuum_retention_hours"}, Strictness::STRICT);
+            if (settings.Bool("enabled").value_or(true)) {
+                write.auto_optimize_vacuum_hours = settings.Number("vacuum_retention_hours", 0.0).value_or(168.0);
+            }
+        } else if (reader_.Bool(*optimize, path).value_or(false)) {
+            write.auto_optimize_vacuum_hours = 168.0;
+        }
+    }
     bool delta = ToLower(write.format) == "delta";
-    bool asks_delta[] = {write.merge_schema, write.overwrite_schema, !write.table_properties.empty()};
-    const char* delta_keys[] = {"merge_schema", "overwrite_schema", "table_properties"};
+    bool asks_delta[] = {write.merge_schema,
+                         write.overwrite_schema,
+                         !write.table_properties.empty(),
+                         !write.zorder_by.empty(),
+                         write.auto_optimize_vacuum_hours.has_value()};
+    const char* delta_keys[] = {"merge_schema", "overwrite_schema", "table_properties", "zorder_by", "auto_optimize"};
     for (size_t i = 0; i < std::size(delta_keys); ++i) {
         const char* key = delta_keys[i];
         if (asks_delta[i] && !delta && !write.format.empty()) {
@@ -605,9 +624,7 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
         const char* why;
     };
     static const std::vector<LaterKey> LATER_KEYS = {
-        {"zorder_by", "Z-ordering is a Delta feature that is not built yet"},
         {"register_table", "registering outputs as tables is not built yet"},
-        {"auto_optimize", "Delta OPTIMIZE/VACUUM is not built yet"},
         {"add_metadata", "metadata columns (_extracted_at, _source_file, ...) are not built yet"},
         {"skip_if_unchanged", "skip_if_unchanged is a Delta feature that is not built yet"},
         {"streaming", "streaming writes run on Spark only"},
@@ -626,7 +643,7 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
         bool asks = false;
         if (key == "skip_if_unchanged") {
             asks = reader_.Bool(*option, map.PathOf(key)).value_or(false);
-        } else if (key == "auto_optimize" || key == "add_metadata") {
+        } else if (key == "add_metadata") {
             if (option->IsMap()) {
                 const ConfigValue* enabled = option->Find("enabled");
                 asks = enabled == nullptr || enabled->IsNull() ||

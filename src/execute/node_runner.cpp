@@ -20,6 +20,7 @@
 #include "odibi/common/log.hpp"
 #include "odibi/common/strings.hpp"
 #include "odibi/engine/sql.hpp"
+#include "odibi/io/delta.hpp"
 #include "odibi/io/formats.hpp"
 #include "odibi/transform/transformer.hpp"
 
@@ -671,6 +672,40 @@ private:
         for (const auto& statement : outcome.sql) {
             result_.steps.push_back({"write", step_, SecretRegistry::Redact(statement), elapsed});
             elapsed = 0;
+        }
+        MaintainTable(write, outcome.location);
+    }
+
+    /// Delta `zorder_by` / `auto_optimize`: OPTIMIZE (and VACUUM) once the write and its state are
+    /// committed. They rearrange files without changing rows, so a failure is a warning, not a
+    /// failed node: the data is written and the next write tries again.
+    void MaintainTable(const config::WriteConfig& write, const std::string& table) {
+        if (write.zorder_by.empty() && !write.auto_optimize_vacuum_hours) {
+            return;
+        }
+        phase_ = "optimize";
+        auto started = Now();
+        try {
+            io::delta::OptimizeResult optimized = io::delta::Optimize(connection_, table, write.zorder_by);
+            std::string summary =
+                optimized.version
+                    ? fmt::format("optimize{}: {} file(s) rewritten into {} (version {})",
+                                  write.zorder_by.empty() ? "" : " zorder by " + Join(write.zorder_by, ", "),
+                                  optimized.files_removed,
+                                  optimized.files_added,
+                                  *optimized.version)
+                    : std::string("optimize: nothing to compact");
+            if (write.auto_optimize_vacuum_hours) {
+                io::delta::VacuumResult vacuumed =
+                    io::delta::Vacuum(connection_, table, *write.auto_optimize_vacuum_hours);
+                summary += fmt::format("; vacuum: {} file(s) older than {} hours deleted",
+                                       vacuumed.files.size(),
+                                       vacuumed.retention_hours);
+            }
+            result_.steps.push_back({phase_, summary, "", MillisecondsBetween(started, Now())});
+        } catch (const Error& error) {
+            result_.warnings.push_back(
+                fmt::format("the table was written, but optimizing it failed: {}", error.Message()));
         }
     }
 

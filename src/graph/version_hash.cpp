@@ -86,6 +86,9 @@ CanonicalJson WriteJson(const config::WriteConfig& write) {
         result["overwrite_schema"] = write.overwrite_schema;
         result["table_properties"] = write.table_properties;
     }
+    if (!write.zorder_by.empty()) {
+        result["zorder_by"] = write.zorder_by;
+    }
     result["first_run_query"] = OptionalText(write.first_run_query);
     result["extra"] = Canonical(write.extra);
     return result;

@@ -101,6 +101,9 @@ struct WriteConfig {
     bool merge_schema = false;                           ///< Delta: new columns of the rows join the table's schema
     bool overwrite_schema = false;                       ///< Delta: mode overwrite replaces the schema and partitioning
     std::map<std::string, std::string> table_properties; ///< Delta: metaData.configuration of a new table
+    std::vector<std::string> zorder_by;                  ///< Delta: OPTIMIZE ZORDER BY these columns after each write
+    /// Delta `auto_optimize`: OPTIMIZE, then VACUUM with this retention (hours), after each write.
+    std::optional<double> auto_optimize_vacuum_hours;
     std::optional<std::string> first_run_query;
     Json extra = Json::object(); ///< recognised keys of later features (zorder_by, merge_keys, ...)
     std::string config_path;

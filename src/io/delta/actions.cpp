@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "odibi/common/clock.hpp"
 #include "odibi/common/strings.hpp"
 
 namespace odibi::io::delta {
@@ -135,6 +136,19 @@ Error LogInvalid(const std::string& file, const std::string& problem) {
     error.WithSuggestion("the Delta log is damaged or was written by a tool that breaks the protocol; restore the "
                          "file from a backup, or read an earlier version with read.time_travel");
     return error;
+}
+
+int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Now().time_since_epoch()).count();
+}
+
+const Field* FindField(const std::vector<Field>& fields, const std::string& name) {
+    for (const auto& field : fields) {
+        if (ToLower(field.name) == ToLower(name)) {
+            return &field;
+        }
+    }
+    return nullptr;
 }
 
 std::string CommitFileName(int64_t version) {

@@ -51,6 +51,13 @@ void ParseAction(const config::Json& action, Actions& actions, const std::string
 /// The name of commit `version` in `_delta_log` ("00000000000000000007.json").
 [[nodiscard]] std::string CommitFileName(int64_t version);
 
+/// Now, in milliseconds since the epoch: the unit of modificationTime, deletionTimestamp and commit times.
+[[nodiscard]] int64_t NowMs();
+
+/// The field named `name` (compared case-insensitively, as DuckDB compares column names); nullptr
+/// when there is none.
+[[nodiscard]] const Field* FindField(const std::vector<Field>& fields, const std::string& name);
+
 /// The error for a log that breaks the protocol, naming the table and the file.
 [[nodiscard]] Error LogInvalid(const std::string& file, const std::string& problem);
 

@@ -38,10 +38,6 @@ constexpr int64_t kMillisecondsPerHour = 3600LL * 1000;
 constexpr int kMaxZOrderBits = 31;
 constexpr int kZOrderKeyBits = 63;
 
-int64_t NowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Now().time_since_epoch()).count();
-}
-
 int64_t ModificationMs(const fs::path& path) {
     auto time = std::chrono::file_clock::to_sys(fs::last_write_time(path));
     return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -183,15 +179,6 @@ Error OptimizeFailed(const fs::path& root, std::string message) {
     Error error(ErrorCode::WRITE_FAILED, ErrorSource::USER, std::move(message));
     error.WithContext("table", root.string());
     return error;
-}
-
-const Field* FindField(const std::vector<Field>& fields, const std::string& name) {
-    for (const auto& field : fields) {
-        if (ToLower(field.name) == ToLower(name)) {
-            return &field;
-        }
-    }
-    return nullptr;
 }
 
 /// The rows of `scan` ordered along a Z-order curve over `columns`: each column's value is replaced by

@@ -38,10 +38,6 @@ using engine::QuoteLiteral;
 constexpr const char* kMarkerPrefix = "delta:";
 constexpr const char* kNullPartition = "__HIVE_DEFAULT_PARTITION__";
 
-int64_t NowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Now().time_since_epoch()).count();
-}
-
 std::string ModeName(WriteMode mode) {
     switch (mode) {
     case WriteMode::APPEND:
@@ -56,15 +52,6 @@ std::string ModeName(WriteMode mode) {
         return "Overwrite";
     }
     return "Overwrite";
-}
-
-const Field* FindField(const std::vector<Field>& fields, const std::string& name) {
-    for (const auto& field : fields) {
-        if (ToLower(field.name) == ToLower(name)) {
-            return &field;
-        }
-    }
-    return nullptr;
 }
 
 bool Contains(const std::vector<std::string>& names, const std::string& name) {
