@@ -2,6 +2,8 @@
 #include "actions.hpp"
 
 #include <cctype>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -310,6 +312,16 @@ Actions ParseCommit(std::string_view text, const std::string& file) {
         }
     }
     return actions;
+}
+
+Actions ReadCommitFile(const std::filesystem::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    if (!stream) {
+        throw LogInvalid(file.string(), "the file cannot be read");
+    }
+    std::stringstream text;
+    text << stream.rdbuf();
+    return ParseCommit(text.str(), file.string());
 }
 
 std::string SerializeCommit(const Actions& actions) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ struct Actions {
 
 /// Parses the JSON lines of a commit file; `file` names it in errors (DELTA_LOG_INVALID).
 [[nodiscard]] Actions ParseCommit(std::string_view text, const std::string& file);
+
+/// Reads and parses the commit file `file`; throws DELTA_LOG_INVALID naming it when it cannot be read.
+[[nodiscard]] Actions ReadCommitFile(const std::filesystem::path& file);
 
 /// Parses one action object (`{"add": {...}}`, ...) into `actions`; unknown actions are ignored.
 void ParseAction(const config::Json& action, Actions& actions, const std::string& file);

@@ -167,13 +167,6 @@ std::vector<fs::path> MoveFilesIn(const fs::path& table, const fs::path& staged_
 
 } // namespace
 
-Actions ReadCommitFile(const fs::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    std::stringstream text;
-    text << stream.rdbuf();
-    return ParseCommit(text.str(), file.string());
-}
-
 int64_t CommitActions(engine::Connection& connection, const fs::path& table, PlannedCommit& commit) {
     fs::path log = table / "_delta_log";
     fs::create_directories(log);

@@ -51,9 +51,6 @@ int64_t PublishCommit(engine::Connection& connection,
 /// with the same schema drops its metadata and protocol).
 int64_t CommitActions(engine::Connection& connection, const std::filesystem::path& table, PlannedCommit& commit);
 
-/// The actions of one commit file of the log.
-[[nodiscard]] Actions ReadCommitFile(const std::filesystem::path& file);
-
 /// Why odibi cannot write the table of `snapshot`: the writer features (or protocol versions) it lacks;
 /// empty when it can.
 [[nodiscard]] std::vector<std::string> UnsupportedWriterFeatures(const Snapshot& snapshot);

@@ -31,16 +31,6 @@ const std::set<std::string>& SupportedReaderFeatures() {
     return features;
 }
 
-std::string ReadWholeFile(const fs::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    if (!stream) {
-        throw LogInvalid(file.string(), "the file cannot be read");
-    }
-    std::stringstream text;
-    text << stream.rdbuf();
-    return text.str();
-}
-
 Error FeatureUnsupported(const std::string& table, const std::string& feature, const std::string& detail) {
     Error error(ErrorCode::DELTA_FEATURE_UNSUPPORTED,
                 ErrorSource::USER,
@@ -279,7 +269,7 @@ private:
 
     int64_t TimestampOf(int64_t version) {
         const fs::path& file = listing_.commits.at(version);
-        return CommitTimestamp(file, ParseCommit(ReadWholeFile(file), file.string()));
+        return CommitTimestamp(file, ReadCommitFile(file));
     }
 
     Snapshot Build(int64_t version) {
@@ -303,7 +293,7 @@ private:
                 throw LogInvalid((listing_.log_directory / CommitFileName(commit)).string(),
                                  fmt::format("commit {} is missing, so version {} cannot be rebuilt", commit, version));
             }
-            Actions actions = ParseCommit(ReadWholeFile(found->second), found->second.string());
+            Actions actions = ReadCommitFile(found->second);
             timestamp_ms = CommitTimestamp(found->second, actions);
             replay.Apply(std::move(actions));
             last_file = found->second.string();
