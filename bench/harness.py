@@ -201,22 +201,29 @@ def save_results(name: str, payload: dict, table: str) -> Path:
 GENERATE_SQL = BENCH_DIR / "etl" / "generate.sql"
 
 
+def ensure_generated(duckdb_run: Path, folder: Path, rows: int, seed: int, threads: int, generator: Path,
+                     outputs: List[str]) -> Optional[float]:
+    """Runs the generator SQL in folder unless the same rows, seed and generator made every output
+    there already. Returns the seconds the generation took, or None when the data was reused."""
+    marker = folder / "generated.json"
+    wanted = {"rows": rows, "seed": seed, "generator": generator.read_text()}
+    if marker.is_file() and json.loads(marker.read_text()) == wanted \
+            and all((folder / output).is_file() for output in outputs):
+        log(f"reusing {folder}/{outputs[0]} ({rows:,} rows, seed {seed})")
+        return None
+    reset_folder(folder)
+    log(f"generating {rows:,} rows (seed {seed}) into {folder}")
+    start = time.perf_counter()
+    subprocess.run([str(duckdb_run), "--quiet", "--threads", str(threads), "--var", f"rows={rows}",
+                    "--var", f"seed={seed}", str(generator)], cwd=folder, check=True)
+    marker.write_text(json.dumps(wanted))
+    return time.perf_counter() - start
+
+
 def ensure_orders_data(duckdb_run: Path, folder: Path, rows: int, seed: int, threads: int) -> Dict[str, object]:
     """Generates orders.csv and customers.csv into folder unless the same rows and seed are there."""
-    marker = folder / "generated.json"
-    wanted = {"rows": rows, "seed": seed, "generator": GENERATE_SQL.read_text()}
-    if marker.is_file() and json.loads(marker.read_text()) == wanted \
-            and (folder / "orders.csv").is_file() and (folder / "customers.csv").is_file():
-        log(f"reusing {folder.relative_to(REPO_DIR)}/orders.csv ({rows:,} rows, seed {seed})")
-        generate_seconds = None
-    else:
-        reset_folder(folder)
-        log(f"generating {rows:,} order rows (seed {seed}) into {folder.relative_to(REPO_DIR)}")
-        start = time.perf_counter()
-        subprocess.run([str(duckdb_run), "--quiet", "--threads", str(threads), "--var", f"rows={rows}",
-                        "--var", f"seed={seed}", str(GENERATE_SQL)], cwd=folder, check=True)
-        generate_seconds = time.perf_counter() - start
-        marker.write_text(json.dumps(wanted))
+    generate_seconds = ensure_generated(duckdb_run, folder, rows, seed, threads, GENERATE_SQL,
+                                        ["orders.csv", "customers.csv"])
     return {
         "orders_csv_bytes": (folder / "orders.csv").stat().st_size,
         "customers_csv_bytes": (folder / "customers.csv").stat().st_size,

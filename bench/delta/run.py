@@ -147,19 +147,6 @@ class Bench:
         return output.strip().splitlines()[-1].split("\t")
 
 
-def ensure_data(duckdb_run: Path, folder: Path, rows: int, seed: int, threads: int) -> None:
-    marker = folder / "generated.json"
-    wanted = {"rows": rows, "seed": seed, "generator": GENERATE_SQL.read_text()}
-    if marker.is_file() and json.loads(marker.read_text()) == wanted and (folder / "orders.parquet").is_file():
-        harness.log(f"reusing {folder}/orders.parquet ({rows:,} rows)")
-        return
-    harness.reset_folder(folder)
-    harness.log(f"generating {rows:,} orders into {folder}")
-    subprocess.run([str(duckdb_run), "--quiet", "--threads", str(threads), "--var", f"rows={rows}",
-                    "--var", f"seed={seed}", str(GENERATE_SQL)], cwd=folder, check=True)
-    marker.write_text(json.dumps(wanted))
-
-
 def link_tree(source: Path, target: Path) -> None:
     """A copy of a Delta table made of hard links: its files are never modified in place (new
     versions, data files and checkpoints are new names; _last_checkpoint is replaced by a rename)."""
@@ -547,7 +534,8 @@ def main() -> int:
     odibi = harness.find_odibi(arguments.odibi)
     duckdb_run = harness.find_duckdb_run(odibi)
     data = harness.DATA_DIR / f"delta-{arguments.rows}-{arguments.seed}"
-    ensure_data(duckdb_run, data, arguments.rows, arguments.seed, arguments.threads)
+    harness.ensure_generated(duckdb_run, data, arguments.rows, arguments.seed, arguments.threads, GENERATE_SQL,
+                             ["orders.parquet"])
     harness.warm_page_cache(data / "orders.parquet")
     bench = Bench(arguments, odibi, duckdb_run, data)
     parts = [part for part in arguments.parts.split(",") if part]

@@ -82,19 +82,6 @@ def parse_arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def ensure_events(duckdb_run: Path, folder: Path, rows: int, seed: int, threads: int) -> None:
-    marker = folder / "generated.json"
-    wanted = {"rows": rows, "seed": seed, "generator": GENERATE_SQL.read_text()}
-    if marker.is_file() and json.loads(marker.read_text()) == wanted and (folder / "events.parquet").is_file():
-        harness.log(f"reusing {folder}/events.parquet ({rows:,} rows)")
-        return
-    harness.reset_folder(folder)
-    harness.log(f"generating {rows:,} events into {folder}")
-    subprocess.run([str(duckdb_run), "--quiet", "--threads", str(threads), "--var", f"rows={rows}",
-                    "--var", f"seed={seed}", str(GENERATE_SQL)], cwd=folder, check=True)
-    marker.write_text(json.dumps(wanted))
-
-
 def count_rows(duckdb_run: Path, folder: Path, path: Path) -> int:
     script = folder / "count.sql"
     script.write_text(f"SELECT count(*) AS n FROM read_parquet('{path}');\n")
@@ -107,7 +94,8 @@ def main() -> int:
     odibi = harness.find_odibi(arguments.odibi)
     duckdb_run = harness.find_duckdb_run(odibi)
     data = harness.DATA_DIR / f"quality-{arguments.rows}-{arguments.seed}"
-    ensure_events(duckdb_run, data, arguments.rows, arguments.seed, arguments.threads)
+    harness.ensure_generated(duckdb_run, data, arguments.rows, arguments.seed, arguments.threads, GENERATE_SQL,
+                             ["events.parquet"])
     harness.warm_page_cache(data / "events.parquet")
     logs = harness.RESULTS_DIR / "logs"
     variants = ["scan", "plain", "checked"]
