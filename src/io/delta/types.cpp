@@ -28,7 +28,6 @@ constexpr int64_t SECONDS_PER_MINUTE = 60;
 constexpr int64_t SECONDS_PER_HOUR = 3600;
 constexpr int64_t SECONDS_PER_DAY = 86400;
 constexpr int FRACTION_DIGITS = 6;
-constexpr int HEX_BASE = 16;
 
 Error UnsupportedType(const std::string& type, std::string_view why) {
     Error error(ErrorCode::DELTA_FEATURE_UNSUPPORTED,
@@ -164,22 +163,6 @@ std::string HexOf(std::string_view bytes) {
         hex += fmt::format("{:02x}", byte);
     }
     return hex;
-}
-
-/// The raw bytes of a BLOB as DuckDB renders it: printable ASCII as is, other bytes as "\xNN".
-std::string BlobBytes(std::string_view rendered) {
-    std::string bytes;
-    for (size_t index = 0; index < rendered.size(); ++index) {
-        if (rendered[index] == '\\' && index + 3 < rendered.size() && rendered[index + 1] == 'x' &&
-            std::isxdigit(static_cast<unsigned char>(rendered[index + 2])) != 0 &&
-            std::isxdigit(static_cast<unsigned char>(rendered[index + 3])) != 0) {
-            bytes += static_cast<char>(std::stoi(std::string(rendered.substr(index + 2, 2)), nullptr, HEX_BASE));
-            index += 3;
-            continue;
-        }
-        bytes += rendered[index];
-    }
-    return bytes;
 }
 
 /// Reads exactly `count` digits at `position` into `value`.
@@ -656,45 +639,28 @@ std::string PartitionValueSql(const std::optional<std::string>& value, const Jso
     return fmt::format("CAST({} AS {})", engine::QuoteLiteral(literal), duckdb_type);
 }
 
-std::optional<std::string> SerializePartitionValue(const std::optional<std::string>& duckdb_text,
-                                                   const Json& delta_type) {
+std::string PartitionValueExpression(const std::string& value_sql, const Json& delta_type) {
     if (!delta_type.is_string()) {
         throw UnsupportedType(TypeName(delta_type), "a partition column has a primitive type");
     }
-    if (!duckdb_text) {
-        return std::nullopt;
-    }
     std::string name = delta_type.get<std::string>();
     static_cast<void>(PrimitiveDuckDbType(name));
-    const std::string& text = *duckdb_text;
     if (IsTimestampType(name)) {
-        std::optional<int64_t> micros = ParseTimestampMicros(text);
-        if (!micros) {
-            throw InternalError(fmt::format("cannot read \"{}\" as a timestamp partition value", text));
-        }
-        return FormatTimestampMicros(*micros);
+        return fmt::format("strftime(CAST({} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')", value_sql);
+    }
+    if (name == "date") {
+        return fmt::format("strftime({}, '%Y-%m-%d')", value_sql);
     }
     if (name == "boolean") {
-        return ToLower(text);
+        return fmt::format("CASE WHEN {0} THEN 'true' WHEN NOT {0} THEN 'false' END", value_sql);
     }
     if (name == "float" || name == "double") {
         // Spark parses partition values with Java's Double.parseDouble, which wants these spellings.
-        std::string lower = ToLower(text);
-        if (lower == "nan") {
-            return "NaN";
-        }
-        if (lower == "inf" || lower == "infinity") {
-            return "Infinity";
-        }
-        if (lower == "-inf" || lower == "-infinity") {
-            return "-Infinity";
-        }
-        return text;
+        return fmt::format("CASE WHEN isnan({0}) THEN 'NaN' WHEN {0} = 'inf'::DOUBLE THEN 'Infinity' "
+                           "WHEN {0} = '-inf'::DOUBLE THEN '-Infinity' ELSE CAST({0} AS VARCHAR) END",
+                           value_sql);
     }
-    if (name == "binary") {
-        return BlobBytes(text);
-    }
-    return text;
+    return fmt::format("CAST({} AS VARCHAR)", value_sql);
 }
 
 } // namespace odibi::io::delta

@@ -25,11 +25,11 @@ namespace odibi::io::delta {
 /// type that cannot partition a table.
 [[nodiscard]] std::string PartitionValueSql(const std::optional<std::string>& value, const config::Json& delta_type);
 
-/// The serialised partition value (for the `partitionValues` of an add action) of a value as DuckDB
-/// renders it to text: timestamps "YYYY-MM-DD HH:MM:SS.ffffff" (UTC), dates "YYYY-MM-DD", booleans
-/// "true"/"false", doubles with Java's "NaN"/"Infinity", blobs as their raw bytes; NULL -> nullopt.
-[[nodiscard]] std::optional<std::string> SerializePartitionValue(const std::optional<std::string>& duckdb_text,
-                                                                 const config::Json& delta_type);
+/// SQL that renders `value_sql` (a column of Delta type `delta_type`) as its serialised partition
+/// value (PROTOCOL.md "Partition Value Serialization"), the inverse of PartitionValueSql:
+/// timestamps "YYYY-MM-DD HH:MM:SS.ffffff" (UTC), dates "YYYY-MM-DD", booleans "true"/"false",
+/// doubles with Java's "NaN"/"Infinity" spellings. NULL stays NULL.
+[[nodiscard]] std::string PartitionValueExpression(const std::string& value_sql, const config::Json& delta_type);
 
 /// Microseconds since the epoch of "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS[.f]]" or the ISO 8601 form with
 /// 'T', optionally followed by "Z" or a UTC offset ("+02", "+02:00", "-0530"); nullopt otherwise.

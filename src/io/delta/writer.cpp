@@ -59,23 +59,6 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
         names.begin(), names.end(), [&name](const std::string& item) { return ToLower(item) == ToLower(name); });
 }
 
-/// SQL that renders a partition value as PROTOCOL.md "Partition Value Serialization" wants it, with
-/// NULL as Hive's default partition name (directory names cannot hold a NULL).
-std::string PartitionValueExpression(const std::string& column, const Json& delta_type) {
-    std::string type = delta_type.is_string() ? delta_type.get<std::string>() : "";
-    std::string rendered;
-    if (type == "timestamp" || type == "timestamp_ntz") {
-        rendered = fmt::format("strftime(CAST({} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')", column);
-    } else if (type == "date") {
-        rendered = fmt::format("strftime({}, '%Y-%m-%d')", column);
-    } else if (type == "boolean") {
-        rendered = fmt::format("CASE WHEN {} THEN 'true' ELSE 'false' END", column);
-    } else {
-        rendered = fmt::format("CAST({} AS VARCHAR)", column);
-    }
-    return fmt::format("coalesce({}, '{}')", rendered, kNullPartition);
-}
-
 std::vector<std::string> FieldNames(const std::vector<Field>& fields) {
     std::vector<std::string> names;
     names.reserve(fields.size());
@@ -309,7 +292,8 @@ private:
                 value = fmt::format("CAST({} AS {})", QuoteIdentifier(column->name), type);
             }
             if (Contains(partition_columns_, field.name)) {
-                value = PartitionValueExpression(value, field.type);
+                // Directory names cannot hold a NULL: Hive's default partition name stands for it.
+                value = fmt::format("coalesce({}, '{}')", PartitionValueExpression(value, field.type), kNullPartition);
             }
             select.push_back(fmt::format("{} AS {}", value, name));
         }
