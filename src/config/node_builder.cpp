@@ -548,9 +548,21 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
     }
     if (auto mode = map.Choice("mode", WRITE_MODES)) {
         write.mode = TryParseWriteMode(*mode).value_or(WriteMode::OVERWRITE);
-        if (write.mode == WriteMode::MERGE) {
-            NotSupported(map.ValueLocation("mode"), "mode: merge", "SQL Server MERGE writes are not built yet");
-        }
+    }
+    write.merge_keys = map.StringList("merge_keys").value_or(std::vector<std::string>{});
+    if (write.mode == WriteMode::MERGE && write.merge_keys.empty()) {
+        SourceLocation location = map.Has("merge_keys") ? map.ValueLocation("merge_keys") : map.ValueLocation("mode");
+        location.path = map.PathOf("merge_keys");
+        Error error(
+            ErrorCode::MISSING_WRITE_KEYS, ErrorSource::USER, "write.mode merge needs merge_keys (the key columns)");
+        error.WithLocation(std::move(location));
+        error.WithSuggestion("add merge_keys: [id] under write:");
+        reader_.AddError(error);
+    } else if (write.mode != WriteMode::MERGE && !write.merge_keys.empty()) {
+        reader_.AddError(ConfigError::InvalidValue(
+            fmt::format("write.merge_keys belongs to mode: merge, but the mode is {}", WriteModeName(write.mode)),
+            map.KeyLocation("merge_keys"),
+            "set mode: merge, or name the keys of upsert/append_once in options: {keys: [...]}"));
     }
     if (auto options = map.Mapping("options")) {
         write.options = *options;
@@ -594,13 +606,18 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
             write.auto_optimize_vacuum_hours = 168.0;
         }
     }
+    write.skip_if_unchanged = map.Bool("skip_if_unchanged").value_or(false);
+    write.skip_hash_columns = map.StringList("skip_hash_columns").value_or(std::vector<std::string>{});
+    write.skip_hash_sort_columns = map.StringList("skip_hash_sort_columns").value_or(std::vector<std::string>{});
     bool delta = ToLower(write.format) == "delta";
     bool asks_delta[] = {write.merge_schema,
                          write.overwrite_schema,
                          !write.table_properties.empty(),
                          !write.zorder_by.empty(),
-                         write.auto_optimize_vacuum_hours.has_value()};
-    const char* delta_keys[] = {"merge_schema", "overwrite_schema", "table_properties", "zorder_by", "auto_optimize"};
+                         write.auto_optimize_vacuum_hours.has_value(),
+                         write.skip_if_unchanged};
+    const char* delta_keys[] = {
+        "merge_schema", "overwrite_schema", "table_properties", "zorder_by", "auto_optimize", "skip_if_unchanged"};
     for (size_t i = 0; i < std::size(delta_keys); ++i) {
         const char* key = delta_keys[i];
         if (asks_delta[i] && !delta && !write.format.empty()) {
@@ -626,13 +643,9 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
     static const std::vector<LaterKey> LATER_KEYS = {
         {"register_table", "registering outputs as tables is not built yet"},
         {"add_metadata", "metadata columns (_extracted_at, _source_file, ...) are not built yet"},
-        {"skip_if_unchanged", "skip_if_unchanged is a Delta feature that is not built yet"},
         {"streaming", "streaming writes run on Spark only"},
-        {"merge_keys", "merge_keys belong to mode: merge (SQL Server), which is not built yet"},
         {"merge_options", "SQL Server MERGE options are not built yet"},
-        {"overwrite_options", "SQL Server overwrite options are not built yet"},
-        {"skip_hash_columns", ""},
-        {"skip_hash_sort_columns", ""}};
+        {"overwrite_options", "SQL Server overwrite options are not built yet"}};
     for (const auto& later : LATER_KEYS) {
         const ConfigValue* option = map.Get(later.key);
         if (option == nullptr) {
@@ -641,9 +654,7 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
         write.extra[later.key] = ToJson(*option);
         std::string key = later.key;
         bool asks = false;
-        if (key == "skip_if_unchanged") {
-            asks = reader_.Bool(*option, map.PathOf(key)).value_or(false);
-        } else if (key == "add_metadata") {
+        if (key == "add_metadata") {
             if (option->IsMap()) {
                 const ConfigValue* enabled = option->Find("enabled");
                 asks = enabled == nullptr || enabled->IsNull() ||
@@ -651,8 +662,6 @@ std::optional<WriteConfig> ProjectBuilder::BuildWrite(const ConfigValue& value, 
             } else {
                 asks = reader_.Bool(*option, map.PathOf(key)).value_or(false);
             }
-        } else if (key == "skip_hash_columns" || key == "skip_hash_sort_columns") {
-            (void)reader_.StringList(*option, map.PathOf(key));
         } else {
             asks = !IsEmptyCollection(*option);
         }

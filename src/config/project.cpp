@@ -16,7 +16,8 @@ const std::vector<std::pair<WriteMode, std::string>> WRITE_MODE_NAMES = {{WriteM
                                                                          {WriteMode::APPEND, "append"},
                                                                          {WriteMode::UPSERT, "upsert"},
                                                                          {WriteMode::APPEND_ONCE, "append_once"},
-                                                                         {WriteMode::MERGE, "merge"}};
+                                                                         {WriteMode::MERGE, "merge"},
+                                                                         {WriteMode::DELETE_MATCHING, "delete_match"}};
 const std::vector<std::pair<QualityTestType, std::string>> QUALITY_TEST_TYPE_NAMES = {
     {QualityTestType::NOT_NULL, "not_null"},
     {QualityTestType::UNIQUE, "unique"},

@@ -70,7 +70,8 @@ public:
                   engine::Connection& connection,
                   NodeResult& result)
         : node_(node), config_(*node.config), context_(context), upstream_(upstream), connection_(connection),
-          result_(result), history_(context.catalog, context.pipeline.name, node.name), quality_scratch_(connection) {}
+          result_(result), history_(context.catalog, context.pipeline.name, node.name), quality_scratch_(connection),
+          write_(node.config->write) {}
 
     void Run() {
         result_.steps.clear();
@@ -96,7 +97,7 @@ public:
             current = Validate(*current);
         }
         if (!current) {
-            if (config_.write) {
+            if (write_) {
                 phase_ = "write";
                 throw NothingToWrite(node_.name);
             }
@@ -104,8 +105,11 @@ public:
             return;
         }
         PublishOutput(*current);
-        if (config_.write) {
+        if (write_) {
             Write();
+            if (reads_target_ && !materialized_) {
+                ReadOutputBack();
+            }
         } else if (!pending_state_.empty()) {
             CommitStateWithoutWrite();
         }
@@ -386,7 +390,7 @@ private:
         step_ = fmt::format("transformer {}", *config_.transformer);
         config_path_ = config_.config_path + ".transformer";
         const auto& transformer = transform::TransformerRegistry::Builtins().Get(*config_.transformer);
-        if (!current) {
+        if (!current && transformer.NeedsInput()) {
             throw Error(ErrorCode::NODE_HAS_NO_INPUT,
                         ErrorSource::USER,
                         fmt::format("transformer '{}' needs an input, but node '{}' has none",
@@ -394,11 +398,134 @@ private:
                                     node_.name))
                 .WithSuggestion("add a read: block or depends_on: [<node>]");
         }
+        transform::TransformInput input{current.value_or(""), connection_};
+        input.load_time = fmt::format("TIMESTAMP {}", engine::QuoteLiteral(FormatIsoUtc(result_.started_at)));
+        std::optional<config::WriteConfig> target;
+        if (auto reference = transformer.TargetOf(config_.params)) {
+            target = PatternTarget(*reference);
+            if (io::TargetExists(*target, StorageFor(target->connection))) {
+                std::string target_relation = Internal("target");
+                config_path_ = target->config_path;
+                CreateView(target_relation,
+                           "read",
+                           fmt::format("read the target {} {}", target->format, target->path.value_or("")),
+                           "SELECT * FROM " + io::BuildPinnedScan(io::ReadBackConfig(*target),
+                                                                  StorageFor(target->connection),
+                                                                  connection_));
+                input.target = target_relation;
+                reads_target_ = true;
+            }
+        }
+        phase_ = "transform";
+        step_ = fmt::format("transformer {}", *config_.transformer);
+        config_path_ = config_.config_path + ".transformer";
         std::string relation = Internal("transformer");
-        step_input_ = *current;
-        std::string select = transformer.CompileSql(config_.params, {*current, connection_});
+        step_input_ = current.value_or("");
+        std::string select = transformer.CompileSql(config_.params, input);
         CreateView(relation, "transform", step_, select);
+        if (target) {
+            PlanTargetWrite(transformer, *target, input.target.has_value());
+        }
         return relation;
+    }
+
+    /// A pattern that writes its own target (merge, scd2) becomes the node's write. A `write:` block
+    /// beside it must be that same write (same place and mode): any other would write the pattern's
+    /// output a second time, somewhere the pattern does not read it back from.
+    void PlanTargetWrite(const transform::Transformer& transformer, config::WriteConfig target, bool target_exists) {
+        auto writes = transformer.WritesTarget(config_.params, true);
+        if (!writes) {
+            return;
+        }
+        if (config_.write) {
+            const auto& write = *config_.write;
+            if (write.connection == target.connection && write.path == target.path && write.mode == writes->mode) {
+                return;
+            }
+            config_path_ = write.config_path;
+            throw Error(ErrorCode::INVALID_TRANSFORMER_PARAMS,
+                        ErrorSource::USER,
+                        fmt::format("transformer '{}' writes its target {}.{} ({}) itself, and node '{}' also has a "
+                                    "write: block to {}.{} ({})",
+                                    *config_.transformer,
+                                    target.connection,
+                                    target.path.value_or(""),
+                                    config::WriteModeName(writes->mode),
+                                    node_.name,
+                                    write.connection,
+                                    write.path.value_or(write.table.value_or("")),
+                                    config::WriteModeName(write.mode)))
+                .WithLocation(context_.project.locations.Find(write.config_path))
+                .WithSuggestion("remove the write: block; to keep a copy of the output elsewhere, add a node that "
+                                "depends on this one and writes it");
+        }
+        auto target_write = transformer.WritesTarget(config_.params, target_exists);
+        if (!target_write) {
+            return; // nothing to write (delete_match on a target that does not exist)
+        }
+        target.mode = target_write->mode;
+        if (!target_write->keys.empty()) {
+            target.options["keys"] = target_write->keys;
+        }
+        write_ = std::move(target);
+    }
+
+    /// Where a pattern's target is, as a write block: `<connection>.<path>` names a connection when
+    /// one has that name, otherwise the path is below the node's write connection. The format is the
+    /// node's write format when the write goes to the same place; else .csv, .json and .parquet files
+    /// are those formats and anything else is a Delta table.
+    config::WriteConfig PatternTarget(const transform::TargetReference& reference) const {
+        config::WriteConfig target;
+        target.config_path = fmt::format("{}.params.{}", config_.config_path, reference.param);
+        target.path = reference.path;
+        if (reference.connection) {
+            target.connection = *reference.connection;
+        } else if (auto dot = reference.path.find('.');
+                   dot != std::string::npos && context_.storages.contains(reference.path.substr(0, dot))) {
+            target.connection = reference.path.substr(0, dot);
+            target.path = reference.path.substr(dot + 1);
+        } else if (config_.write) {
+            target.connection = config_.write->connection;
+        } else {
+            throw Error(ErrorCode::INVALID_TRANSFORMER_PARAMS,
+                        ErrorSource::USER,
+                        fmt::format("{} \"{}\" of transformer '{}' names no connection",
+                                    reference.param,
+                                    reference.path,
+                                    *config_.transformer))
+                .WithLocation(context_.project.locations.Find(target.config_path))
+                .WithSuggestion(
+                    fmt::format("write it as <connection>.<path>; connections: {}", Join(ConnectionNames(), ", ")));
+        }
+        if (!context_.storages.contains(target.connection)) {
+            throw Error(ErrorCode::INVALID_TRANSFORMER_PARAMS,
+                        ErrorSource::USER,
+                        fmt::format("{} of transformer '{}' names connection \"{}\", which is not a local connection "
+                                    "of this project",
+                                    reference.param,
+                                    *config_.transformer,
+                                    target.connection))
+                .WithLocation(context_.project.locations.Find(target.config_path))
+                .WithSuggestion(DidYouMean(target.connection, ConnectionNames()));
+        }
+        if (config_.write && config_.write->connection == target.connection && config_.write->path == target.path) {
+            target.format = config_.write->format;
+            target.options = config_.write->options;
+            target.partition_by = config_.write->partition_by;
+            return target;
+        }
+        std::string extension = ToLower(std::filesystem::path(*target.path).extension().string());
+        target.format =
+            extension == ".csv" || extension == ".json" || extension == ".parquet" ? extension.substr(1) : "delta";
+        return target;
+    }
+
+    std::vector<std::string> ConnectionNames() const {
+        std::vector<std::string> names;
+        for (const auto& [name, storage] : context_.storages) {
+            names.push_back(name);
+        }
+        return names;
     }
 
     std::optional<std::string> ApplySteps(std::optional<std::string> current) {
@@ -591,7 +718,11 @@ private:
         bool has_dependents = !node_.dependents.empty();
         // A temporary view (the valid rows of a quarantine split) exists on this connection only, and
         // only until the attempt ends: nodes that read this one get a table.
-        materialized_ = node_.materialize || ((config_.write.has_value() || output_is_temporary_) && has_dependents);
+        // A pattern's output computed from its target must not change when the write replaces that
+        // target: a merge's rows are materialised before the write; an overwrite's output is what it
+        // wrote, and the node's view is pointed at that after the write (ReadOutputBack).
+        materialized_ = node_.materialize || ((write_.has_value() || output_is_temporary_) && has_dependents) ||
+                        (reads_target_ && write_.has_value() && write_->mode != config::WriteMode::OVERWRITE);
         if (materialized_) {
             Execute("publish",
                     fmt::format("materialise {}", node_.name),
@@ -608,7 +739,7 @@ private:
     /// output and node run in one catalog transaction. A crash at any point leaves either the old
     /// target and old state, or an intent that recovery finishes at the next start.
     void Write() {
-        const auto& write = *config_.write;
+        const auto& write = *write_;
         config_path_ = write.config_path;
         phase_ = "write";
         step_ = fmt::format("write {} {} ({})",
@@ -669,11 +800,28 @@ private:
         fault::CrashPoint(fault::AFTER_COMMIT);
 
         int64_t elapsed = MillisecondsBetween(started, Now());
+        if (outcome.unchanged) {
+            result_.steps.push_back({"write",
+                                     "skip_if_unchanged: the rows equal this node's last write; nothing was committed",
+                                     "",
+                                     elapsed});
+        }
         for (const auto& statement : outcome.sql) {
             result_.steps.push_back({"write", step_, SecretRegistry::Redact(statement), elapsed});
             elapsed = 0;
         }
         MaintainTable(write, outcome.location);
+    }
+
+    /// The node's view, computed from a target that the write has now replaced, becomes a scan of
+    /// what the write put there: the same rows, without recomputing them from the new target.
+    void ReadOutputBack() {
+        const auto& write = *write_;
+        Execute("publish",
+                fmt::format("register {} as its written output", node_.name),
+                fmt::format("CREATE OR REPLACE VIEW {} AS SELECT * FROM {}",
+                            NodeRelation(),
+                            io::BuildPinnedScan(io::ReadBackConfig(write), StorageFor(write.connection), connection_)));
     }
 
     /// Delta `zorder_by` / `auto_optimize`: OPTIMIZE (and VACUUM) once the write and its state are
@@ -762,8 +910,8 @@ private:
         state::WriteCommit commit;
         commit.state_updates = pending_state_;
         commit.node_run = CommittedNodeRun();
-        if (config_.write) {
-            const auto& write = *config_.write;
+        if (write_) {
+            const auto& write = *write_;
             std::string now = FormatIsoUtc(Now());
             state::OutputRecord output;
             output.pipeline_name = context_.pipeline.name;
@@ -795,8 +943,8 @@ private:
         intent.node_name = node_.name;
         intent.target = staged_write_->Target();
         intent.staging = staged_write_->Staging();
-        intent.mode = config::WriteModeName(config_.write->mode);
-        intent.format = config_.write->format;
+        intent.mode = config::WriteModeName(write_->mode);
+        intent.format = write_->format;
         intent.published_marker = staged_write_->PublishedMarker();
         commit.intent_id = intent.intent_id;
         intent.commit = state::WriteCommitToJson(commit);
@@ -889,7 +1037,7 @@ private:
             source = NodeRelation();
         } else if (written_ && rows_in_target_ > 0) {
             // An empty written target has no rows to show (and an empty dataset directory no files to scan).
-            const auto& write = *config_.write;
+            const auto& write = *write_;
             source = "(SELECT * FROM " +
                      io::BuildPinnedScan(io::ReadBackConfig(write), StorageFor(write.connection), connection_) + ")";
         }
@@ -901,7 +1049,7 @@ private:
     }
 
     void RecordWriteInCatalog() {
-        const auto& write = *config_.write;
+        const auto& write = *write_;
         std::string now = FormatIsoUtc(Now());
         try {
             state::SchemaRecord schema;
@@ -958,8 +1106,12 @@ private:
     std::optional<io::StagedWrite> staged_write_;
     CatalogQualityHistory history_;
     bool output_is_temporary_ = false;
+    bool reads_target_ = false; ///< the transformer is a pattern that read its existing target
     /// The temporary tables and views of this attempt's checks, dropped when the attempt ends.
     QualityScratch quality_scratch_;
+    /// The node's write: its `write:` block, or the write of a pattern that writes its own target
+    /// (merge, scd2) when the node has none.
+    std::optional<config::WriteConfig> write_;
 };
 
 /// Suggestions derived from the failure and what the node could see.

@@ -20,4 +20,8 @@ struct StagedWrite::Parts {
     std::string published_marker;
 };
 
+/// delete_match on a target that does not exist: there is nothing to delete from, and the caller
+/// (the merge pattern, delete detection) skips the write instead.
+[[nodiscard]] Error NothingToDeleteFrom(const std::string& target);
+
 } // namespace odibi::io

@@ -47,8 +47,34 @@ std::string ModeName(WriteMode mode) {
         return "append_once";
     case WriteMode::MERGE:
         return "merge";
+    case WriteMode::DELETE_MATCHING:
+        return "delete_match";
     }
     return "overwrite";
+}
+
+} // namespace
+
+Error NothingToDeleteFrom(const std::string& target) {
+    Error error(
+        ErrorCode::WRITE_FAILED,
+        ErrorSource::INTERNAL,
+        fmt::format("delete_match on {}: the target does not exist, so there is nothing to delete from", target));
+    error.WithSuggestion("skip the write when the target is missing");
+    return error;
+}
+
+namespace {
+
+// `mode: merge` upserts by merge_keys on file and table targets (SQL Server's T-SQL MERGE is the only
+// other meaning the mode has); every other mode is itself.
+WriteMode KeyedMode(WriteMode mode) {
+    return mode == WriteMode::MERGE ? WriteMode::UPSERT : mode;
+}
+
+bool NeedsKeys(WriteMode mode) {
+    return mode == WriteMode::UPSERT || mode == WriteMode::APPEND_ONCE || mode == WriteMode::MERGE ||
+           mode == WriteMode::DELETE_MATCHING;
 }
 
 SourceLocation At(const std::string& config_path, std::string_view key) {
@@ -83,15 +109,6 @@ int64_t ParseCount(const std::optional<std::string>& text, const std::string& sq
 }
 
 void RequireSupportedMode(const config::WriteConfig& write, const Format& format) {
-    if (write.mode == WriteMode::MERGE) {
-        Error error(
-            ErrorCode::NOT_SUPPORTED_YET,
-            ErrorSource::USER,
-            fmt::format("write mode merge is for SQL Server targets; format {} does not support it", format.Name()));
-        error.WithLocation(At(write.config_path, "mode"));
-        error.WithSuggestion("use mode: upsert with options: {keys: [...]} to update rows of a file by key");
-        throw error;
-    }
     if (!write.partition_by.empty() && !format.SupportsPartitionBy()) {
         Error error(ErrorCode::NOT_SUPPORTED_YET,
                     ErrorSource::USER,
@@ -104,16 +121,24 @@ void RequireSupportedMode(const config::WriteConfig& write, const Format& format
     }
 }
 
-// The key columns of write.options.keys (a name or a list); required by upsert and append_once.
+// The key columns: write.merge_keys for mode merge, else write.options.keys (a name or a list);
+// required by upsert, append_once and delete_match.
 std::vector<std::string> WriteKeys(const FormatOptions& options, const config::WriteConfig& write) {
-    std::vector<std::string> keys = options.TryGetStringList("keys").value_or(std::vector<std::string>{});
+    std::vector<std::string> keys = write.mode == WriteMode::MERGE
+                                        ? write.merge_keys
+                                        : options.TryGetStringList("keys").value_or(std::vector<std::string>{});
     for (const auto& key : keys) {
         if (Trim(key).empty()) {
             throw options.InvalidValue("keys", "a key column name is empty");
         }
     }
-    bool needs_keys = write.mode == WriteMode::UPSERT || write.mode == WriteMode::APPEND_ONCE;
-    if (needs_keys && keys.empty()) {
+    if (write.mode == WriteMode::MERGE && keys.empty()) {
+        Error error(ErrorCode::MISSING_WRITE_KEYS, ErrorSource::USER, "write mode merge needs merge_keys");
+        error.WithLocation(At(write.config_path, "merge_keys"));
+        error.WithSuggestion("add merge_keys: [id] under write, naming the columns that identify a row");
+        throw error;
+    }
+    if (NeedsKeys(write.mode) && keys.empty()) {
         Error error(ErrorCode::MISSING_WRITE_KEYS,
                     ErrorSource::USER,
                     fmt::format("write mode {} needs the key columns in write.options.keys", ModeName(write.mode)));
@@ -156,7 +181,10 @@ public:
         ExistingTarget existing = InspectTarget();
         outcome_.location = target_.string();
         outcome_.target_existed = existing.exists;
-        WriteMode mode = existing.has_data ? write_.mode : WriteMode::OVERWRITE;
+        if (!existing.has_data && write_.mode == WriteMode::DELETE_MATCHING) {
+            throw NothingToDeleteFrom(target_.string());
+        }
+        WriteMode mode = existing.has_data ? KeyedMode(write_.mode) : WriteMode::OVERWRITE;
 
         auto parts = std::make_unique<StagedFile>(target_);
         StagedOutput& staging = parts->staging;
@@ -177,6 +205,14 @@ public:
                 rows_before = Count(target_scan);
                 query = fmt::format("(SELECT * FROM {0}) UNION ALL BY NAME (SELECT * FROM {1} AS odibi_batch WHERE NOT "
                                     "EXISTS (SELECT 1 FROM {0} AS odibi_target WHERE {2}))",
+                                    target_scan,
+                                    request_.source_relation,
+                                    KeyMatch());
+            } else if (mode == WriteMode::DELETE_MATCHING) {
+                RequireKeysInTarget(target_scan);
+                rows_before = Count(target_scan);
+                query = fmt::format("SELECT * FROM {0} AS odibi_target WHERE NOT EXISTS (SELECT 1 FROM {1} AS "
+                                    "odibi_batch WHERE {2})",
                                     target_scan,
                                     request_.source_relation,
                                     KeyMatch());
@@ -212,6 +248,8 @@ public:
             outcome_.rows_written = batch_rows;
         } else if (mode == WriteMode::OVERWRITE) {
             outcome_.rows_written = rows_total;
+        } else if (mode == WriteMode::DELETE_MATCHING) {
+            outcome_.rows_written = rows_before - rows_total; // the rows removed
         } else {
             outcome_.rows_written = rows_total - rows_before;
         }
@@ -224,7 +262,7 @@ private:
         delta::TableWrite table;
         table.table_root = target_.string();
         table.source_relation = request_.source_relation;
-        table.mode = write_.mode;
+        table.mode = KeyedMode(write_.mode);
         table.keys = keys_;
         table.partition_by = write_.partition_by;
         table.merge_schema = write_.merge_schema;
@@ -232,6 +270,8 @@ private:
         table.table_properties = write_.table_properties;
         table.app_id = request_.writer_id;
         table.commit_details = request_.commit_details;
+        table.skip_if_unchanged = write_.skip_if_unchanged;
+        table.hash_columns = write_.skip_hash_columns;
         table.config_path = write_.config_path;
         return delta::StageTableWrite(connection_, table);
     }
@@ -317,11 +357,11 @@ private:
 
     void ReadKeys() {
         keys_ = WriteKeys(options_, write_);
-        if (write_.mode != WriteMode::UPSERT && write_.mode != WriteMode::APPEND_ONCE) {
+        if (!NeedsKeys(write_.mode)) {
             return;
         }
         for (const auto& key : keys_) {
-            RequireColumn(key, batch_columns_, "key column", "the rows to write", "options.keys");
+            RequireColumn(key, batch_columns_, "key column", "the rows to write", KeysConfigKey());
         }
     }
 
@@ -446,10 +486,13 @@ private:
         }
     }
 
+    // Where the keys are written in the YAML.
+    std::string_view KeysConfigKey() const { return write_.mode == WriteMode::MERGE ? "merge_keys" : "options.keys"; }
+
     void RequireKeysInTarget(const std::string& target_scan) {
         std::vector<engine::ColumnInfo> columns = DescribeTarget(target_scan);
         for (const auto& key : keys_) {
-            RequireColumn(key, columns, "key column", "the existing target", "options.keys");
+            RequireColumn(key, columns, "key column", "the existing target", KeysConfigKey());
         }
     }
 

@@ -30,6 +30,7 @@ const TransformerRegistry& TransformerRegistry::Builtins() {
     static const TransformerRegistry registry = [] {
         TransformerRegistry builtins;
         RegisterBuiltinTransformers(builtins);
+        RegisterBuiltinPatterns(builtins);
         return builtins;
     }();
     return registry;
@@ -76,13 +77,6 @@ std::vector<std::string> TransformerRegistry::Names() const {
 const std::vector<std::string>& TransformerRegistry::PlannedNames() {
     static const std::vector<std::string> planned = [] {
         std::vector<std::string> names = {
-            // patterns
-            "aggregation",
-            "date_dimension",
-            "dimension",
-            "fact",
-            "merge",
-            "scd2",
             // warehousing (cross_check is a check node typed by the config layer, not a transformer)
             "detect_deletes",
             // advanced transformers not built yet

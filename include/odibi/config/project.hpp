@@ -88,7 +88,11 @@ struct ReadConfig {
     std::string config_path;     ///< "pipelines[0].nodes[1].read"
 };
 
-enum class WriteMode : uint8_t { OVERWRITE, APPEND, UPSERT, APPEND_ONCE, MERGE };
+/// How a write combines its rows with the target. MERGE (`mode: merge` + `merge_keys`) upserts by
+/// merge_keys on file and Delta targets. DELETE_MATCHING is not a YAML mode: the merge pattern's
+/// `strategy: delete_match` and hard delete detection write with it (target rows whose keys are in
+/// the batch are removed, nothing is inserted).
+enum class WriteMode : uint8_t { OVERWRITE, APPEND, UPSERT, APPEND_ONCE, MERGE, DELETE_MATCHING };
 
 struct WriteConfig {
     std::string connection;
@@ -105,7 +109,14 @@ struct WriteConfig {
     /// Delta `auto_optimize`: OPTIMIZE, then VACUUM with this retention (hours), after each write.
     std::optional<double> auto_optimize_vacuum_hours;
     std::optional<std::string> first_run_query;
-    Json extra = Json::object(); ///< recognised keys of later features (zorder_by, merge_keys, ...)
+    std::vector<std::string> merge_keys; ///< `mode: merge`: the columns that identify a row
+    /// Delta `skip_if_unchanged`: no commit when the rows hash to the content hash of the last write
+    /// of this node; `skip_hash_columns` limits the hash to those columns, `skip_hash_sort_columns`
+    /// is accepted for compatibility (the hash does not depend on row order).
+    bool skip_if_unchanged = false;
+    std::vector<std::string> skip_hash_columns;
+    std::vector<std::string> skip_hash_sort_columns;
+    Json extra = Json::object(); ///< recognised keys of later features (register_table, merge_options, ...)
     std::string config_path;
 };
 

@@ -47,6 +47,7 @@ struct WriteOutcome {
     int64_t rows_written = 0;   ///< rows this write added or changed
     int64_t rows_in_target = 0; ///< rows in the target after the write
     bool target_existed = false;
+    bool unchanged = false;       ///< skip_if_unchanged found the rows equal to the last write: nothing written
     std::vector<std::string> sql; ///< statements that ran, for the story
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,8 +43,32 @@ struct TransformerInfo {
 
 /// What a transformer compiles against.
 struct TransformInput {
-    std::string relation;           ///< quoted name of the view holding the current input (`df`)
+    /// Quoted name of the view holding the current input (`df`); empty for a pattern that generates
+    /// its rows (NeedsInput() is false).
+    std::string relation;
     engine::Connection& connection; ///< for Describe (e.g. which columns to prefix); never for bulk data
+    /// Patterns with a target (TargetOf): the quoted view of the target's rows, or nullopt when the
+    /// target does not exist yet (a first run).
+    std::optional<std::string> target = std::nullopt;
+    /// The run's load time as a SQL expression of type TIMESTAMP (UTC): every row a pattern stamps in
+    /// one run (load_timestamp, valid_from, audit columns) carries the same value.
+    std::string load_time = "CAST(get_current_timestamp() AT TIME ZONE 'UTC' AS TIMESTAMP)";
+};
+
+/// How a pattern that writes its own target (merge, scd2) puts its output there when the node has
+/// no `write:` block.
+struct TargetWrite {
+    config::WriteMode mode = config::WriteMode::OVERWRITE;
+    std::vector<std::string> keys; ///< for upsert, append_once and delete_match
+};
+
+/// Where a pattern's target is, as its params say. The executor resolves it: without `connection`,
+/// `silver.dim_customer` is path `dim_customer` of connection `silver` when such a connection exists,
+/// and otherwise a path of the node's write connection.
+struct TargetReference {
+    std::optional<std::string> connection; ///< an explicit `connection` param
+    std::string path;                      ///< the `target` (or `path`) param as written
+    std::string param;                     ///< the param the path came from ("target", "path")
 };
 
 class Transformer {
@@ -57,6 +82,24 @@ public:
     /// Called by ValidateParams once the params match the spec. Throws INVALID_TRANSFORMER_PARAMS;
     /// the error's "param" context entry names the offending param.
     virtual void CheckParams(const config::Json& params) const { static_cast<void>(params); }
+
+    /// False for a pattern that generates its rows (date_dimension): it runs without a `df`.
+    [[nodiscard]] virtual bool NeedsInput() const { return true; }
+    /// Patterns that read their existing target (dimension, aggregation, scd2, merge): where it is,
+    /// from the params (`target`, or `connection` + `path`). Nullopt when there is none (e.g. a
+    /// dimension without `target` treats every run as the first).
+    [[nodiscard]] virtual std::optional<TargetReference> TargetOf(const config::Json& params) const {
+        static_cast<void>(params);
+        return std::nullopt;
+    }
+    /// Patterns that write their target themselves (merge, scd2): the write that puts the output
+    /// there. Nullopt for everything else, and for a pattern whose output needs no write (merge
+    /// delete_match on a missing target, `has_target` false).
+    [[nodiscard]] virtual std::optional<TargetWrite> WritesTarget(const config::Json& params, bool has_target) const {
+        static_cast<void>(params);
+        static_cast<void>(has_target);
+        return std::nullopt;
+    }
 };
 
 /// The visible list of built-in transformers (builtin_transformers.cpp).
@@ -82,6 +125,9 @@ private:
 
 /// Adds every built-in transformer to `registry` (the one visible list: builtin_transformers.cpp).
 void RegisterBuiltinTransformers(TransformerRegistry& registry);
+/// Adds the warehouse patterns (dimension, date_dimension, fact, aggregation, scd2, merge) to
+/// `registry` (patterns/builtin_patterns.cpp); their category is "pattern".
+void RegisterBuiltinPatterns(TransformerRegistry& registry);
 
 /// Checks params against the spec: missing required params and unknown params (with did-you-mean),
 /// JSON types, enumerated values, then the transformer's own CheckParams.

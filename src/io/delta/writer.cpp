@@ -36,6 +36,8 @@ using engine::QuoteIdentifier;
 using engine::QuoteLiteral;
 
 constexpr const char* kMarkerPrefix = "delta:";
+// The txn part of the marker of a write skipped by skip_if_unchanged.
+constexpr const char* UNCHANGED_MARKER = "unchanged";
 constexpr const char* kNullPartition = "__HIVE_DEFAULT_PARTITION__";
 
 std::string ModeName(WriteMode mode) {
@@ -48,6 +50,8 @@ std::string ModeName(WriteMode mode) {
         return "AppendOnce";
     case WriteMode::MERGE:
         return "Merge";
+    case WriteMode::DELETE_MATCHING:
+        return "Delete";
     case WriteMode::OVERWRITE:
         return "Overwrite";
     }
@@ -104,6 +108,19 @@ private:
     PlannedCommit commit_;
 };
 
+/// A write skipped by skip_if_unchanged: nothing to publish, only the empty staging to remove.
+class UnchangedTable final : public StagedWrite::Parts {
+public:
+    explicit UnchangedTable(std::unique_ptr<StagedOutput> staging) : staging_(std::move(staging)) {}
+
+    void Publish() override {}
+    void Cleanup() override { staging_->Cleanup(); }
+    [[nodiscard]] std::string Staging() const override { return staging_->Path().string(); }
+
+private:
+    std::unique_ptr<StagedOutput> staging_;
+};
+
 class TableWriteJob {
 public:
     TableWriteJob(engine::Connection& connection, const TableWrite& write)
@@ -115,14 +132,19 @@ public:
         PlanSchema();
         staging_ = std::make_unique<StagedOutput>(table_, "staging");
         fs::create_directories(staging_->Path() / "data");
-        WriteMode mode = snapshot_ ? write_.mode : WriteMode::OVERWRITE;
-        if (write_.mode == WriteMode::MERGE) {
-            throw WriteFailed("write mode merge is for SQL Server targets")
-                .WithSuggestion("use mode: upsert with options: {keys: [...]} to update rows of a Delta table by key");
+        if (write_.skip_if_unchanged) {
+            content_hash_ = ContentHash();
+            if (snapshot_ && LastContentHash() == content_hash_) {
+                return Unchanged();
+            }
         }
+        if (!snapshot_ && write_.mode == WriteMode::DELETE_MATCHING) {
+            throw NothingToDeleteFrom(table_.string());
+        }
+        WriteMode mode = snapshot_ ? write_.mode : WriteMode::OVERWRITE;
         std::string batch = fmt::format("(SELECT * FROM {}) AS {}", write_.source_relation, QuoteIdentifier("batch"));
         int64_t rows_written = 0;
-        if (mode == WriteMode::UPSERT || mode == WriteMode::APPEND_ONCE) {
+        if (mode == WriteMode::UPSERT || mode == WriteMode::APPEND_ONCE || mode == WriteMode::DELETE_MATCHING) {
             rows_written = StageKeyedWrite(mode);
         } else {
             rows_written = WriteFiles(SelectForTable(batch, batch_columns_));
@@ -134,6 +156,94 @@ public:
     }
 
 private:
+    // An order-independent hash of the rows: their count and two differently seeded sums of row
+    // hashes, over the hashed columns, with the column names and types.
+    std::string ContentHash() {
+        std::vector<std::string> fields;
+        std::string schema;
+        for (const auto& column : batch_columns_) {
+            bool hashed = write_.hash_columns.empty() || Contains(write_.hash_columns, column.name);
+            if (hashed) {
+                fields.push_back(fmt::format("{} := {}", QuoteIdentifier(column.name), QuoteIdentifier(column.name)));
+                schema += column.name + ":" + column.type + ";";
+            }
+        }
+        for (const auto& column : write_.hash_columns) {
+            if (!Contains(engine::ColumnNames(batch_columns_), column)) {
+                throw WriteFailed(fmt::format("skip_hash_columns names \"{}\", which is not a column of the rows to "
+                                              "write",
+                                              column))
+                    .WithSuggestion(
+                        fmt::format("columns of the rows: {}", Join(engine::ColumnNames(batch_columns_), ", ")));
+            }
+        }
+        std::string row = fmt::format("struct_pack({})", Join(fields, ", "));
+        engine::ResultTable sums = Run(fmt::format(
+            "SELECT count(*), coalesce(sum(hash({0})::HUGEINT), 0), coalesce(sum(hash({0}, 'odibi')::HUGEINT), 0) "
+            "FROM {1}",
+            row,
+            write_.source_relation));
+        return Sha256Hex(fmt::format("{}|{}|{}|{}",
+                                     schema,
+                                     sums.Value(0, 0).value_or(""),
+                                     sums.Value(0, 1).value_or(""),
+                                     sums.Value(0, 2).value_or("")));
+    }
+
+    // The content hash of this writer's last commit, found by walking the log back from the snapshot.
+    std::optional<std::string> LastContentHash() const {
+        if (!write_.app_id) {
+            return std::nullopt;
+        }
+        LogListing listing = ListLog(table_);
+        for (auto commit = listing.commits.rbegin(); commit != listing.commits.rend(); ++commit) {
+            if (commit->first > snapshot_->version) {
+                continue;
+            }
+            Actions actions = ReadCommitFile(commit->second);
+            bool ours = std::any_of(actions.txns.begin(), actions.txns.end(), [this](const Txn& txn) {
+                return txn.app_id == *write_.app_id;
+            });
+            if (!ours) {
+                continue;
+            }
+            if (!actions.commit_info || !actions.commit_info->contains("odibi")) {
+                return std::nullopt;
+            }
+            const Json& odibi = (*actions.commit_info)["odibi"];
+            if (!odibi.is_object() || !odibi.contains("content_hash") || !odibi["content_hash"].is_string()) {
+                return std::nullopt;
+            }
+            return odibi["content_hash"].get<std::string>();
+        }
+        return std::nullopt;
+    }
+
+    int64_t RowsInSnapshot() {
+        std::vector<const AddFile*> files = AllFiles();
+        int64_t rows = 0;
+        for (const AddFile* file : files) {
+            auto records = NumRecords(*file);
+            if (!records) {
+                return Count(
+                    fmt::format("SELECT count(*) FROM {}", ScanFilesSql(connection_, *snapshot_, files, false)));
+            }
+            rows += *records;
+        }
+        return rows;
+    }
+
+    StagedWrite Unchanged() {
+        auto parts = std::make_unique<UnchangedTable>(std::move(staging_));
+        parts->outcome.location = table_.string();
+        parts->outcome.target_existed = true;
+        parts->outcome.rows_written = 0;
+        parts->outcome.rows_in_target = RowsInSnapshot();
+        parts->outcome.unchanged = true;
+        parts->published_marker = fmt::format("{}{}:{}", kMarkerPrefix, snapshot_->version, UNCHANGED_MARKER);
+        return StagedWrite(std::move(parts));
+    }
+
     void LoadTable() {
         if (IsDeltaTable(table_.string())) {
             snapshot_ = LoadSnapshot(connection_, table_.string());
@@ -452,6 +562,7 @@ private:
     }
 
     /// upsert: rewrites the files that hold a batch key (their other rows plus the batch);
+    /// delete_match: rewrites them with their other rows only;
     /// append_once: adds the batch rows whose keys the table does not hold.
     int64_t StageKeyedWrite(WriteMode mode) {
         for (const auto& key : write_.keys) {
@@ -501,6 +612,22 @@ private:
             }
         }
         std::string rows = batch;
+        if (mode == WriteMode::DELETE_MATCHING) {
+            if (touched.empty()) {
+                return 0;
+            }
+            std::string touched_scan = ScanFilesSql(connection_, *snapshot_, touched, false);
+            int64_t rows_before = Count(fmt::format("SELECT count(*) FROM {}", touched_scan));
+            std::string kept =
+                fmt::format("(SELECT * FROM {0} AS odibi_target WHERE NOT EXISTS (SELECT 1 FROM {1} WHERE {2})) AS "
+                            "odibi_rows",
+                            touched_scan,
+                            batch,
+                            KeyMatch("odibi_target", "odibi_batch"));
+            int64_t rows_kept = WriteFiles(SelectForTable(kept, connection_.Describe("SELECT * FROM " + kept)));
+            RemoveFiles(touched);
+            return rows_before - rows_kept;
+        }
         if (!touched.empty()) {
             rows = fmt::format("((SELECT * FROM {0} AS odibi_target WHERE NOT EXISTS (SELECT 1 FROM {1} WHERE {2})) "
                                "UNION ALL BY NAME (SELECT * FROM {1})) AS odibi_rows",
@@ -597,9 +724,10 @@ private:
         }
         Json info = {{"timestamp", NowMs()},
                      {"operation",
-                      mode == WriteMode::UPSERT ? "MERGE"
-                      : !snapshot_              ? "CREATE TABLE AS SELECT"
-                                                : "WRITE"},
+                      mode == WriteMode::UPSERT            ? "MERGE"
+                      : mode == WriteMode::DELETE_MATCHING ? "DELETE"
+                      : !snapshot_                         ? "CREATE TABLE AS SELECT"
+                                                           : "WRITE"},
                      {"operationParameters", parameters},
                      {"readVersion", commit.read_version},
                      {"isolationLevel", "Serializable"},
@@ -612,6 +740,9 @@ private:
         }
         for (const auto& [key, value] : write_.commit_details.items()) {
             info[key] = value;
+        }
+        if (content_hash_) {
+            info["odibi"]["content_hash"] = *content_hash_;
         }
         actions.commit_info = std::move(info);
 
@@ -639,6 +770,7 @@ private:
     std::vector<AddFile> adds_;
     std::vector<RemoveFile> removes_;
     std::vector<std::string> staged_files_;
+    std::optional<std::string> content_hash_; ///< skip_if_unchanged: the hash the commit records
 };
 
 } // namespace
@@ -659,6 +791,9 @@ bool IsCommitPublished(const std::string& table_root, const std::string& publish
     }
     int64_t read_version = std::stoll(rest.substr(0, colon));
     std::string txn_id = rest.substr(colon + 1);
+    if (txn_id == UNCHANGED_MARKER) {
+        return true;
+    }
     LogListing listing = ListLog(table_root);
     for (auto commit = listing.commits.upper_bound(read_version); commit != listing.commits.end(); ++commit) {
         Actions actions = ReadCommitFile(commit->second);

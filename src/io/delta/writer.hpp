@@ -25,7 +25,11 @@ struct TableWrite {
     std::map<std::string, std::string> table_properties;  ///< metaData.configuration of a new table
     std::optional<std::string> app_id;                    ///< "odibi/<pipeline>/<node>": a txn action in the commit
     config::Json commit_details = config::Json::object(); ///< merged into commitInfo (run id, ...)
-    std::string config_path;                              ///< of the write block, for errors
+    /// `skip_if_unchanged`: no commit when the rows' content hash equals the one this writer
+    /// (app_id) recorded in its last commit; hash_columns limits the hash to those columns.
+    bool skip_if_unchanged = false;
+    std::vector<std::string> hash_columns;
+    std::string config_path; ///< of the write block, for errors
 };
 
 /// Stages the write: data files in a hidden sibling of the table, the commit's actions computed
@@ -34,7 +38,8 @@ struct TableWrite {
 [[nodiscard]] StagedWrite StageTableWrite(engine::Connection& connection, const TableWrite& write);
 
 /// Whether the write staged with `published_marker` ("delta:<read version>:<txn id>") reached the
-/// table's log: a commit after the read version carries its txn id.
+/// table's log: a commit after the read version carries its txn id. A write skipped because its
+/// rows were unchanged ("delta:<read version>:unchanged") has nothing to publish and counts as done.
 [[nodiscard]] bool IsCommitPublished(const std::string& table_root, const std::string& published_marker);
 
 /// True for markers that StageTableWrite produced.

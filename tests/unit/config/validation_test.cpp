@@ -208,13 +208,13 @@ TEST(Validation, FeaturesNotBuiltYetAreErrorsAtTheirLines) {
     text = Replace(text,
                    "          path: out\n",
                    "          path: out\n          merge_schema: false\n"
-                   "          skip_if_unchanged: true\n");
+                   "          register_table: sales\n");
     auto errors = LoadErrors(directory.Write("odibi.yaml", text));
     auto unsupported = WithCode(errors, ErrorCode::NOT_SUPPORTED_YET);
     ASSERT_EQ(errors.size(), unsupported.size()) << RenderAll(errors);
     ASSERT_EQ(unsupported.size(), 2u) << RenderAll(errors);
     for (const auto& [fragment, needle] : std::vector<std::pair<std::string, std::string>>{
-             {"materialized: view", "materialized:"}, {"skip_if_unchanged: true", "skip_if_unchanged:"}}) {
+             {"materialized: view", "materialized:"}, {"write.register_table", "register_table:"}}) {
         bool found = false;
         for (const auto& error : unsupported) {
             if (error.message.find(fragment) != std::string::npos) {
@@ -238,7 +238,7 @@ TEST(Validation, RecognisedKeysThatDoNotAskForTheFeatureAreKept) {
     LoadResult result = LoadProject(directory.Write("odibi.yaml", text));
     const WriteConfig& write = *result.project.pipelines[0].nodes[0].write;
     EXPECT_FALSE(write.merge_schema);
-    EXPECT_EQ(write.extra["skip_hash_columns"][0], "id");
+    EXPECT_EQ(write.skip_hash_columns, std::vector<std::string>{"id"});
 }
 
 TEST(Validation, DeltaSettingsOnFileFormatsAreErrorsAtTheirLines) {

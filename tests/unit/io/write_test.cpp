@@ -336,9 +336,10 @@ TEST_F(WriteTest, InvalidWriterOptionsAndUnsupportedCombinations) {
     });
     EXPECT_EQ(json_partitions.Code(), ErrorCode::NOT_SUPPORTED_YET);
 
+    // mode merge upserts by merge_keys, so it needs them.
     Error merge =
         CaptureError([&] { static_cast<void>(WriteFrom("first", MakeWrite("csv", "m.csv", WriteMode::MERGE))); });
-    EXPECT_EQ(merge.Code(), ErrorCode::NOT_SUPPORTED_YET);
+    EXPECT_EQ(merge.Code(), ErrorCode::MISSING_WRITE_KEYS);
 
     Error partition = CaptureError([&] {
         static_cast<void>(

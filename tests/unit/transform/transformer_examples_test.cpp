@@ -22,6 +22,7 @@ protected:
             email, phone, mobile_phone, home_phone, q1_sales, q2_sales, tags, payload, address))");
         Sql("CREATE TABLE customers AS SELECT * FROM (VALUES ('c1', 'gold'), ('c3', 'silver')) v(customer_id, tier)");
         Sql("CREATE TABLE orders_archive AS SELECT 0 AS order_id, 'Old' AS customer, 1.0 AS amount");
+        Sql("CREATE TABLE dim_customer AS SELECT * FROM (VALUES ('c1', 1), ('c2', 2)) v(customer_id, customer_sk)");
     }
 };
 

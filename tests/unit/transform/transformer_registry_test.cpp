@@ -26,6 +26,7 @@ TEST(TransformerRegistry, BuildsTheExpectedSet) {
         "add_prefix",
         "add_suffix",
         "aggregate",
+        "aggregation",
         "apply_mapping",
         "case_when",
         "cast_columns",
@@ -35,14 +36,17 @@ TEST(TransformerRegistry, BuildsTheExpectedSet) {
         "convert_timezone",
         "date_add",
         "date_diff",
+        "date_dimension",
         "date_trunc",
         "deduplicate",
         "derive_columns",
         "dict_based_mapping",
+        "dimension",
         "distinct",
         "drop_columns",
         "explode_list_column",
         "extract_date_parts",
+        "fact",
         "fill_nulls",
         "filter_rows",
         "generate_numeric_key",
@@ -50,6 +54,7 @@ TEST(TransformerRegistry, BuildsTheExpectedSet) {
         "hash_columns",
         "join",
         "limit",
+        "merge",
         "normalize_column_names",
         "normalize_schema",
         "parse_json",
@@ -59,6 +64,7 @@ TEST(TransformerRegistry, BuildsTheExpectedSet) {
         "replace_values",
         "row_number",
         "sample",
+        "scd2",
         "select_columns",
         "sessionize",
         "sort",
@@ -96,14 +102,18 @@ TEST(TransformerRegistry, UnknownNameWithNothingCloseStillExplains) {
     }
 }
 
+TEST(TransformerRegistry, PatternsAreRegisteredWithTheirCategory) {
+    for (const std::string name : {"scd2", "merge", "dimension", "date_dimension", "fact", "aggregation"}) {
+        const Transformer* pattern = Registry().TryGet(name);
+        ASSERT_NE(pattern, nullptr) << name;
+        EXPECT_EQ(pattern->Info().category, "pattern") << name;
+    }
+    EXPECT_FALSE(Registry().Get("date_dimension").NeedsInput());
+    EXPECT_TRUE(Registry().Get("dimension").NeedsInput());
+}
+
 TEST(TransformerRegistry, PlannedNameIsNotSupportedYet) {
-    for (const std::string name : {"scd2",
-                                   "merge",
-                                   "dimension",
-                                   "date_dimension",
-                                   "fact",
-                                   "aggregation",
-                                   "detect_deletes",
+    for (const std::string name : {"detect_deletes",
                                    "unit_convert",
                                    "psychrometrics",
                                    "detect_sequential_phases",
@@ -150,7 +160,7 @@ TEST(TransformerRegistry, RegisteringANameTwiceIsAnInternalError) {
 }
 
 TEST(TransformerRegistry, EveryInfoIsComplete) {
-    const std::set<std::string> categories = {"row/column", "relational", "advanced"};
+    const std::set<std::string> categories = {"row/column", "relational", "advanced", "pattern"};
     for (const auto& name : Registry().Names()) {
         SCOPED_TRACE(name);
         const TransformerInfo& info = Registry().Get(name).Info();
