@@ -1,4 +1,4 @@
-// `odibi list transformers` and `odibi explain <name>`: the built-in transformer registry.
+// `odibi list transformers` (table, JSON, or the Markdown of docs/transformers.md) and `odibi explain <name>`.
 #include <iostream>
 
 #include "commands.hpp"
@@ -8,12 +8,17 @@
 
 #include "odibi/common/strings.hpp"
 #include "odibi/transform/transformer.hpp"
+#include "odibi/transform/transformer_docs.hpp"
 
 namespace odibi::cli {
 namespace {
 
 ExitCode ListTransformers(const std::string& format) {
     const auto& registry = transform::TransformerRegistry::Builtins();
+    if (format == "markdown") {
+        std::cout << transform::TransformersMarkdown(registry);
+        return ExitCode::SUCCESS;
+    }
     if (format == "json") {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const auto& name : registry.Names()) {
@@ -24,6 +29,7 @@ ExitCode ListTransformers(const std::string& format) {
                                   {"type", param.type},
                                   {"required", param.required},
                                   {"default", param.default_value},
+                                  {"allowed_values", param.allowed_values},
                                   {"description", param.description}});
             }
             list.push_back({{"name", info.name},
@@ -52,11 +58,12 @@ ExitCode Explain(const std::string& name) {
     std::cout << Terminal::Bold(info.name)
               << fmt::format(" ({})\n\n{}\n\nParameters:\n", info.category, info.description);
     for (const auto& param : info.params) {
-        std::cout << fmt::format("  {}{} ({}){}\n      {}\n",
+        std::cout << fmt::format("  {}{} ({}){}{}\n      {}\n",
                                  param.name,
                                  param.required ? " [required]" : "",
                                  param.type,
                                  param.default_value.empty() ? "" : ", default " + param.default_value,
+                                 param.allowed_values.empty() ? "" : ", one of " + Join(param.allowed_values, ", "),
                                  param.description);
     }
     std::cout << "\nExample:\n" << info.example_yaml << "\n";
@@ -70,7 +77,7 @@ void AddListCommands(CLI::App& app, CommandAction& action) {
     list->require_subcommand(1);
     auto format = std::make_shared<std::string>("table");
     auto* transformers = list->add_subcommand("transformers", "Built-in transformers and their parameters");
-    transformers->add_option("--format", *format, "Output")->check(CLI::IsMember({"table", "json"}));
+    transformers->add_option("--format", *format, "Output")->check(CLI::IsMember({"table", "json", "markdown"}));
     transformers->callback([format, &action] { action = [format] { return ListTransformers(*format); }; });
 
     auto name = std::make_shared<std::string>();

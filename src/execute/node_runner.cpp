@@ -566,6 +566,16 @@ private:
                 }
                 sql_.clear();
                 const auto& transformer = transform::TransformerRegistry::Builtins().Get(step.text);
+                if (transformer.TargetOf(step.params)) {
+                    throw Error(ErrorCode::INVALID_TRANSFORMER_PARAMS,
+                                ErrorSource::USER,
+                                fmt::format("pattern '{}' reads its target, which it does only as the node's "
+                                            "transformer, not as a step of transform.steps",
+                                            step.text))
+                        .WithSuggestion(fmt::format("write it as transformer: {} with params: on the node; a node "
+                                                    "that depends on this one can carry the other steps",
+                                                    step.text));
+                }
                 select = transformer.CompileSql(step.params, {*current, connection_});
             }
             CreateView(relation, "transform", description, select, user_sql);

@@ -155,6 +155,16 @@ Error GraphError::UnknownTransformer(std::string_view what,
 }
 
 Error GraphError::TransformerNotSupportedYet(std::string_view name, SourceLocation location) {
+    if (name == "geocode") {
+        // Running the node with Odibi would not help: its geocode returns the input unchanged.
+        Error error = MakeError(ErrorCode::NOT_SUPPORTED_YET,
+                                "not supported yet: transformer geocode (Odibi's geocode is a stub that returns its "
+                                "input unchanged, and odibi has no geocoding service)",
+                                std::move(location));
+        error.WithSuggestion("remove the step, or join coordinates from a geocoded reference dataset (join or "
+                             "apply_mapping)");
+        return error;
+    }
     Error error = MakeError(ErrorCode::NOT_SUPPORTED_YET,
                             fmt::format("not supported yet: transformer {} (Odibi has it; this build of odibi does "
                                         "not implement it yet)",

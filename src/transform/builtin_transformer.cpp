@@ -15,7 +15,8 @@ BuiltinTransformer::BuiltinTransformer(std::string name,
     info_.category = std::move(category);
     info_.description = std::move(description);
     info_.params = std::move(params);
-    info_.example_yaml = ExampleStepYaml(info_.name, example_params_);
+    info_.example_yaml = info_.category == PATTERN_CATEGORY ? ExampleNodeYaml(info_.name, example_params_)
+                                                            : ExampleStepYaml(info_.name, example_params_);
 }
 
 ParamSpec

@@ -14,6 +14,9 @@
 
 namespace odibi::transform {
 
+/// The category of the warehouse patterns (patterns/builtin_patterns.cpp).
+inline constexpr const char* PATTERN_CATEGORY = "pattern";
+
 /// A transformer defined by its TransformerInfo and a Compile step. CompileSql checks the params
 /// against the spec (ParamReader), runs Check, then Compile. The example params are rendered into
 /// info.example_yaml so that the shown example is exactly the one the tests run.
@@ -88,12 +91,14 @@ std::unique_ptr<Transformer> MakeExplodeListColumnTransformer();
 std::unique_ptr<Transformer> MakeExtractDatePartsTransformer();
 std::unique_ptr<Transformer> MakeFillNullsTransformer();
 std::unique_ptr<Transformer> MakeFilterRowsTransformer();
+std::unique_ptr<Transformer> MakeFlattenStructTransformer();
 std::unique_ptr<Transformer> MakeGenerateNumericKeyTransformer();
 std::unique_ptr<Transformer> MakeGenerateSurrogateKeyTransformer();
 std::unique_ptr<Transformer> MakeHashColumnsTransformer();
 std::unique_ptr<Transformer> MakeJoinTransformer();
 std::unique_ptr<Transformer> MakeLimitTransformer();
 std::unique_ptr<Transformer> MakeNormalizeColumnNamesTransformer();
+std::unique_ptr<Transformer> MakeNormalizeJsonTransformer();
 std::unique_ptr<Transformer> MakeNormalizeSchemaTransformer();
 std::unique_ptr<Transformer> MakeParseJsonTransformer();
 std::unique_ptr<Transformer> MakePivotTransformer();
@@ -105,6 +110,7 @@ std::unique_ptr<Transformer> MakeSampleTransformer();
 std::unique_ptr<Transformer> MakeSelectColumnsTransformer();
 std::unique_ptr<Transformer> MakeSessionizeTransformer();
 std::unique_ptr<Transformer> MakeSortTransformer();
+std::unique_ptr<Transformer> MakeSplitEventsByPeriodTransformer();
 std::unique_ptr<Transformer> MakeSplitPartTransformer();
 std::unique_ptr<Transformer> MakeTrimWhitespaceTransformer();
 std::unique_ptr<Transformer> MakeUnionTransformer();

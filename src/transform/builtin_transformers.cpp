@@ -53,6 +53,9 @@ void RegisterBuiltinTransformers(TransformerRegistry& registry) {
     registry.Register(MakeParseJsonTransformer());
     registry.Register(MakeSessionizeTransformer());
     registry.Register(MakeApplyMappingTransformer());
+    registry.Register(MakeNormalizeJsonTransformer());
+    registry.Register(MakeFlattenStructTransformer());
+    registry.Register(MakeSplitEventsByPeriodTransformer());
 }
 
 } // namespace odibi::transform

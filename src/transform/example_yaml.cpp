@@ -121,4 +121,10 @@ std::string ExampleStepYaml(const std::string& transformer, const config::Json& 
     return out;
 }
 
+std::string ExampleNodeYaml(const std::string& pattern, const config::Json& params) {
+    std::string out = "transformer: " + Scalar(config::Json(pattern)) + "\nparams:\n";
+    EmitBlock(params, "  ", out);
+    return out;
+}
+
 } // namespace odibi::transform

@@ -50,6 +50,18 @@ const Transformer& TransformerRegistry::Get(const std::string& name) const {
         return *transformer;
     }
     const auto& planned = PlannedNames();
+    if (name == "geocode") {
+        // Odibi's geocode returns its input unchanged; odibi has no geocoding service, and a step that
+        // silently does nothing would hide that (docs/compat.md).
+        Error error(ErrorCode::NOT_SUPPORTED_YET,
+                    ErrorSource::USER,
+                    "not supported yet: transformer geocode (Odibi's geocode is a stub that returns its input "
+                    "unchanged, and odibi has no geocoding service)");
+        error.WithContext("transformer", name);
+        error.WithSuggestion("remove the step, or join coordinates from a geocoded reference dataset (join or "
+                             "apply_mapping)");
+        throw error;
+    }
     if (std::find(planned.begin(), planned.end(), name) != planned.end()) {
         Error error(ErrorCode::NOT_SUPPORTED_YET, ErrorSource::USER, "not supported yet: transformer " + name);
         error.WithContext("transformer", name);
@@ -79,11 +91,8 @@ const std::vector<std::string>& TransformerRegistry::PlannedNames() {
         std::vector<std::string> names = {
             // warehousing (cross_check is a check node typed by the config layer, not a transformer)
             "detect_deletes",
-            // advanced transformers not built yet
-            "flatten_struct",
+            // Odibi's geocode is a stub that returns its input unchanged: refused with that reason (Get)
             "geocode",
-            "normalize_json",
-            "split_events_by_period",
             // domain transformers
             "detect_sequential_phases",
             "fluid_properties",

@@ -12,7 +12,7 @@ public:
     Aggregation()
         : BuiltinTransformer(
               "aggregation",
-              "pattern",
+              PATTERN_CATEGORY,
               "Aggregates the input to a grain: SELECT grain, <expr> AS <name> ... GROUP BY grain [HAVING having]. "
               "With incremental and an existing target, the new aggregate is folded into it: replace swaps the "
               "rows of the grains present in the batch, sum adds, min/max keep the extreme. For sum the target "

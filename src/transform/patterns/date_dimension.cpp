@@ -44,7 +44,7 @@ public:
     DateDimension()
         : BuiltinTransformer(
               "date_dimension",
-              "pattern",
+              PATTERN_CATEGORY,
               "Generates a date dimension: one row per day from start_date to end_date (inclusive, ascending) with "
               "date_sk, full_date, day_of_week, day_of_week_num (Monday = 1), day_of_month, day_of_year, is_weekend, "
               "week_of_year (ISO), month, month_name, quarter, quarter_name, year, fiscal_year, fiscal_quarter, "

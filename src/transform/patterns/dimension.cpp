@@ -39,7 +39,7 @@ public:
     Dimension()
         : BuiltinTransformer(
               "dimension",
-              "pattern",
+              PATTERN_CATEGORY,
               "Builds a dimension with an integer surrogate key. New natural keys get keys above the target's "
               "highest, numbered in natural-key order, so keys stay stable across runs. scd_type 0 only adds new "
               "keys; 1 overwrites the rows of existing keys with the incoming values (keeping their surrogate "

@@ -48,7 +48,7 @@ public:
     Fact()
         : BuiltinTransformer(
               "fact",
-              "pattern",
+              PATTERN_CATEGORY,
               "Builds a fact table: optional deduplication on keys, then for each dimension a lookup of the "
               "surrogate key by the fact's source column (left join; the source column is kept and the surrogate "
               "key appended), orphan handling, measures and a grain check. A dimension with scd2: true is "

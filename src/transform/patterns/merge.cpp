@@ -14,7 +14,7 @@ public:
     Merge()
         : BuiltinTransformer(
               "merge",
-              "pattern",
+              PATTERN_CATEGORY,
               "Merges the input into target by keys. upsert: target rows whose keys are in the input are replaced "
               "by the input rows (whole rows), other target rows are kept, new keys inserted; append_only: only "
               "input rows with new keys are added; delete_match: target rows whose keys are in the input are "

@@ -12,7 +12,7 @@ public:
     Scd2()
         : BuiltinTransformer(
               "scd2",
-              "pattern",
+              PATTERN_CATEGORY,
               "Type-2 history of target by keys. An incoming row whose track_cols differ from its key's current "
               "version closes that version (end = the new row's effective time, current = false) and becomes the "
               "current version; new keys are inserted; unchanged rows change nothing, so re-running a batch is "

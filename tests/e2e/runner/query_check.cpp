@@ -47,6 +47,44 @@ std::string Listing(const std::vector<std::vector<std::string>>& rows) {
     return rows.empty() ? "    (no rows)\n" : text;
 }
 
+// Compares rows after sorting both sides per `sort_mode`; the detail shows both lists and the first
+// difference.
+CheckOutcome
+CompareRowLists(const QueryResult& actual, std::vector<std::vector<std::string>> expected, SortMode sort_mode) {
+    std::vector<std::vector<std::string>> got = actual.rows;
+    if (sort_mode == SortMode::ROW_SORT) {
+        std::sort(expected.begin(), expected.end());
+        std::sort(got.begin(), got.end());
+    } else if (sort_mode == SortMode::VALUE_SORT) {
+        auto flatten = [](const std::vector<std::vector<std::string>>& rows) {
+            std::vector<std::vector<std::string>> values;
+            for (const auto& row : rows) {
+                for (const auto& value : row) {
+                    values.push_back({value});
+                }
+            }
+            std::sort(values.begin(), values.end());
+            return values;
+        };
+        expected = flatten(expected);
+        got = flatten(got);
+    }
+    if (expected == got) {
+        return {true, ""};
+    }
+    std::string detail = "columns: " + Join(actual.columns, "\t") + "\n  expected " + std::to_string(expected.size()) +
+                         " rows:\n" + Listing(expected) + "  actual " + std::to_string(got.size()) + " rows:\n" +
+                         Listing(got);
+    for (size_t index = 0; index < std::min(expected.size(), got.size()); ++index) {
+        if (expected[index] != got[index]) {
+            detail += "  first difference at row " + std::to_string(index + 1) + ": expected '" +
+                      Line(expected[index]) + "', got '" + Line(got[index]) + "'\n";
+            break;
+        }
+    }
+    return {false, detail};
+}
+
 } // namespace
 
 QueryResult RunDuckDbQuery(const std::string& sql) {
@@ -59,6 +97,7 @@ QueryResult RunDuckDbQuery(const std::string& sql) {
         auto table = connection->Query(sql);
         for (const auto& column : table.Columns()) {
             result.columns.push_back(column.name);
+            result.column_types.push_back(column.type);
         }
         for (const auto& row : table.Rows()) {
             std::vector<std::string> rendered;
@@ -143,46 +182,38 @@ CompareRows(const QueryResult& actual, const std::vector<std::string>& expected_
     for (const auto& line : expected_lines) {
         expected.push_back(Split(line, '\t'));
     }
-    std::vector<std::vector<std::string>> got = actual.rows;
     for (const auto& row : expected) {
         if (!actual.columns.empty() && row.size() != actual.columns.size()) {
             return {false,
                     "expected rows have " + std::to_string(row.size()) +
                         " tab-separated values but the query returns " + std::to_string(actual.columns.size()) +
-                        " columns (" + Join(actual.columns, ", ") + ")\n  actual rows:\n" + Listing(got)};
+                        " columns (" + Join(actual.columns, ", ") + ")\n  actual rows:\n" + Listing(actual.rows)};
         }
     }
-    if (sort_mode == SortMode::ROW_SORT) {
-        std::sort(expected.begin(), expected.end());
-        std::sort(got.begin(), got.end());
-    } else if (sort_mode == SortMode::VALUE_SORT) {
-        auto flatten = [](const std::vector<std::vector<std::string>>& rows) {
-            std::vector<std::vector<std::string>> values;
-            for (const auto& row : rows) {
-                for (const auto& value : row) {
-                    values.push_back({value});
-                }
-            }
-            std::sort(values.begin(), values.end());
-            return values;
-        };
-        expected = flatten(expected);
-        got = flatten(got);
+    return CompareRowLists(actual, std::move(expected), sort_mode);
+}
+
+CheckOutcome CompareWithOracle(const QueryResult& actual, const QueryResult& oracle, SortMode sort_mode) {
+    if (actual.columns != oracle.columns) {
+        return {false,
+                "the columns differ\n  query:  " + Join(actual.columns, ", ") +
+                    "\n  oracle: " + Join(oracle.columns, ", ") + "\n"};
     }
-    if (expected == got) {
-        return {true, ""};
-    }
-    std::string detail = "columns: " + Join(actual.columns, "\t") + "\n  expected " + std::to_string(expected.size()) +
-                         " rows:\n" + Listing(expected) + "  actual " + std::to_string(got.size()) + " rows:\n" +
-                         Listing(got);
-    for (size_t index = 0; index < std::min(expected.size(), got.size()); ++index) {
-        if (expected[index] != got[index]) {
-            detail += "  first difference at row " + std::to_string(index + 1) + ": expected '" +
-                      Line(expected[index]) + "', got '" + Line(got[index]) + "'\n";
-            break;
+    for (size_t index = 0; index < actual.column_types.size() && index < oracle.column_types.size(); ++index) {
+        if (actual.column_types[index] != oracle.column_types[index]) {
+            return {false,
+                    "column " + actual.columns[index] + " is " + actual.column_types[index] + " in the query but " +
+                        oracle.column_types[index] + " in the oracle\n"};
         }
     }
-    return {false, detail};
+    if (actual.rows.empty() && oracle.rows.empty()) {
+        return {false, "both queries return no rows, so this check could not fail; give the case input rows\n"};
+    }
+    auto outcome = CompareRowLists(actual, oracle.rows, sort_mode);
+    if (!outcome.passed) {
+        outcome.detail = "expected rows are the oracle's\n  " + outcome.detail;
+    }
+    return outcome;
 }
 
 } // namespace odibi::e2e

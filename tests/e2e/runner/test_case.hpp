@@ -83,7 +83,7 @@ struct UnsetEnvRecord {
     std::string name;
 };
 
-// `query`, `query-error`, `catalog` and `catalog-error`.
+// `query`, `query-error`, `query-oracle`, `catalog` and `catalog-error`.
 struct QueryRecord {
     enum class Database { DUCKDB, SQLITE };
     Database database = Database::DUCKDB;
@@ -91,6 +91,7 @@ struct QueryRecord {
     SortMode sort_mode = SortMode::NO_SORT;
     std::string sql;
     std::optional<std::string> error_fragment; // set for the -error forms
+    std::optional<std::string> oracle_sql;     // query-oracle: the SQL whose result `sql` must equal
     std::vector<std::string> expected_rows;    // tab-separated values per line
     int directive_like_row_line = 0;           // first expected row that reads like a directive (0: none)
 };

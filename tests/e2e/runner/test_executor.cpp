@@ -414,6 +414,21 @@ private:
             Check(record.line, false, "the query failed: " + *result.error, shown_sql);
             return;
         }
+        if (query.oracle_sql) {
+            std::string oracle_sql = Expand(*query.oracle_sql);
+            QueryResult oracle = RunDuckDbQuery(oracle_sql);
+            std::string shown_oracle = "  oracle SQL:\n" + Excerpt(oracle_sql);
+            if (oracle.error) {
+                Check(record.line, false, "the oracle query failed: " + *oracle.error, shown_sql + shown_oracle);
+                return;
+            }
+            auto comparison = CompareWithOracle(result, oracle, query.sort_mode);
+            Check(record.line,
+                  comparison.passed,
+                  "the query and its oracle differ",
+                  shown_sql + shown_oracle + "  " + comparison.detail);
+            return;
+        }
         std::vector<std::string> expected;
         expected.reserve(query.expected_rows.size());
         for (const auto& row : query.expected_rows) {

@@ -24,12 +24,11 @@ constexpr std::string_view BLOCK_END = "----";
 
 const std::vector<std::string>& KnownDirectives() {
     static const std::vector<std::string> directives = {
-        "copy",          "file",          "env",         "unsetenv",    "odibi",
-        "run",           "run-signal",    "sh",          "query",       "query-error",
-        "catalog",       "catalog-error", "story",       "file-exists", "file-not-exists",
-        "file-contains", "glob-count",    "file-equals", "snapshot",    "unchanged",
-        "remove",        "mkdir",         "sleep",       "timeout",     "exit",
-        "stdout",        "stderr",        "output"};
+        "copy",          "file",     "env",         "unsetenv",        "odibi",         "run",
+        "run-signal",    "sh",       "query",       "query-error",     "query-oracle",  "catalog",
+        "catalog-error", "story",    "file-exists", "file-not-exists", "file-contains", "glob-count",
+        "file-equals",   "snapshot", "unchanged",   "remove",          "mkdir",         "sleep",
+        "timeout",       "exit",     "stdout",      "stderr",          "output"};
     return directives;
 }
 
@@ -243,6 +242,9 @@ private:
             directive == "catalog-error") {
             return ParseQuery(line, directive, rest);
         }
+        if (directive == "query-oracle") {
+            return ParseOracleQuery(line, directive, rest);
+        }
         if (directive == "story") {
             return ParseStory(line, rest);
         }
@@ -404,6 +406,40 @@ private:
             query.expected_rows.push_back(row);
             ++index_;
         }
+        return query;
+    }
+
+    // `query-oracle <sort mode>`, the SQL under test, `----`, then the oracle SQL up to a blank line.
+    QueryRecord ParseOracleQuery(int line, const std::string& directive, const std::string& rest) {
+        QueryRecord query;
+        auto sort_mode = ParseSortMode(rest);
+        if (!sort_mode) {
+            Fail(line, "'" + directive + "' needs a sort mode: nosort, rowsort or valuesort (got '" + rest + "')");
+        }
+        query.sort_mode = *sort_mode;
+        bool saw_separator = false;
+        while (index_ < lines_.size() && !Trim(lines_[index_]).empty()) {
+            const std::string& sql_line = lines_[index_++];
+            if (sql_line == BLOCK_END) {
+                saw_separator = true;
+                break;
+            }
+            query.sql += sql_line + '\n';
+        }
+        if (Trim(query.sql).empty()) {
+            Fail(line, "'" + directive + "' has no SQL on the lines that follow it");
+        }
+        if (!saw_separator) {
+            Fail(line, "'" + directive + "': the SQL must be followed by a line ---- and the oracle SQL");
+        }
+        std::string oracle;
+        while (index_ < lines_.size() && !Trim(lines_[index_]).empty()) {
+            oracle += lines_[index_++] + '\n';
+        }
+        if (Trim(oracle).empty()) {
+            Fail(line, "'" + directive + "' has no oracle SQL after its ---- line");
+        }
+        query.oracle_sql = oracle;
         return query;
     }
 

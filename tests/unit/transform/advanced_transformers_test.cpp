@@ -142,5 +142,187 @@ TEST_F(AdvancedTransformers, GenerateNumericKeyUsesFirst15HexDigitsOfMd5) {
         "1, 15) AS BIGINT) AS n FROM df");
 }
 
+// The events of the split_events_by_period tests: T18's three, Odibi's multi-day and three-shift
+// cases, a zero-length event, an event ending exactly on the hour (and on a shift boundary), an end
+// before the start, a NULL end, and two identical events (which must not be merged).
+constexpr const char* SPLIT_EVENTS =
+    R"(CREATE TABLE df AS SELECT id, CAST(s AS TIMESTAMP) AS s, CAST(e AS TIMESTAMP) AS e, tag FROM (VALUES
+    (1, '2023-01-01 23:00:00', '2023-01-02 01:00:00', 'day golden'),
+    (2, '2023-01-01 10:30:00', '2023-01-01 12:30:00', 'hour golden'),
+    (3, '2023-01-01 07:00:00', '2023-01-01 15:00:00', 'shift golden'),
+    (4, '2023-09-01 18:00:00', '2023-09-03 06:00:00', 'three days'),
+    (5, '2023-01-01 10:00:00', '2023-01-01 10:00:00', 'zero length'),
+    (6, '2023-01-01 10:00:00', '2023-01-01 11:00:00', 'one full hour'),
+    (7, '2023-01-01 12:00:00', '2023-01-01 09:00:00', 'end before start'),
+    (8, '2023-01-01 12:00:00', NULL, 'no end'),
+    (9, '2023-01-01 10:30:00', '2023-01-01 11:15:00', 'twin'),
+    (9, '2023-01-01 10:30:00', '2023-01-01 11:15:00', 'twin'),
+    (12, '2023-01-01 12:00:00', '2023-01-01 14:00:00', 'ends on a shift boundary')) v(id, s, e, tag))";
+
+// Clock periods in plain SQL: range() stops before the end, so an event ending on a boundary gets no
+// empty last segment; events that cannot be split are kept as they are.
+std::string ClockPeriodOracle(const std::string& unit) {
+    return "SELECT id, greatest(s, p) AS s, least(e, p + INTERVAL 1 " + unit +
+           ") AS e, tag, "
+           "CAST(date_diff('microsecond', greatest(s, p), least(e, p + INTERVAL 1 " +
+           unit + ")) AS DOUBLE) / 60000000 AS minutes FROM df, LATERAL (SELECT unnest(range(CAST(date_trunc('" + unit +
+           "', s) AS TIMESTAMP), e, INTERVAL 1 " + unit +
+           ")) AS p) WHERE s < e UNION ALL SELECT id, s, e, tag, "
+           "CAST(date_diff('microsecond', s, e) AS DOUBLE) / 60000000 FROM df WHERE NOT (s < e) OR s IS NULL OR e "
+           "IS NULL";
+}
+
+TEST_F(AdvancedTransformers, SplitEventsByPeriodGoldens) {
+    // §6 T18.
+    Sql(SPLIT_EVENTS);
+    auto by_day = Run("split_events_by_period", {{"start_col", "s"}, {"end_col", "e"}});
+    EXPECT_EQ(ColumnNames(by_day), (std::vector<std::string>{"id", "s", "e", "tag"}));
+    auto day_rows =
+        Query("SELECT s, e FROM (" + Compile("split_events_by_period", {{"start_col", "s"}, {"end_col", "e"}}) +
+              ") WHERE id = 1 ORDER BY s");
+    EXPECT_EQ(RowsOf(day_rows, true),
+              (Rows{{V("2023-01-01 23:00:00"), V("2023-01-02 00:00:00")},
+                    {V("2023-01-02 00:00:00"), V("2023-01-02 01:00:00")}}));
+    auto hour_rows =
+        Query("SELECT s, e FROM (" +
+              Compile("split_events_by_period", {{"start_col", "s"}, {"end_col", "e"}, {"period", "hour"}}) +
+              ") WHERE id = 2 ORDER BY s");
+    EXPECT_EQ(RowsOf(hour_rows, true),
+              (Rows{{V("2023-01-01 10:30:00"), V("2023-01-01 11:00:00")},
+                    {V("2023-01-01 11:00:00"), V("2023-01-01 12:00:00")},
+                    {V("2023-01-01 12:00:00"), V("2023-01-01 12:30:00")}}));
+    const Json shifts = {{{"name", "Morning"}, {"start", "06:00"}, {"end", "14:00"}},
+                         {{"name", "Evening"}, {"start", "14:00"}, {"end", "22:00"}}};
+    auto shift_rows = Query("SELECT s, e, shift_name FROM (" +
+                            Compile("split_events_by_period",
+                                    {{"start_col", "s"}, {"end_col", "e"}, {"period", "shift"}, {"shifts", shifts}}) +
+                            ") WHERE id = 3 ORDER BY s");
+    EXPECT_EQ(RowsOf(shift_rows, true),
+              (Rows{{V("2023-01-01 07:00:00"), V("2023-01-01 14:00:00"), V("Morning")},
+                    {V("2023-01-01 14:00:00"), V("2023-01-01 15:00:00"), V("Evening")}}));
+}
+
+TEST_F(AdvancedTransformers, SplitEventsByDayAndHourMatchOracles) {
+    Sql(SPLIT_EVENTS);
+    ExpectMatchesOracle("split_events_by_period",
+                        {{"start_col", "s"}, {"end_col", "e"}, {"period", "day"}, {"duration_col", "minutes"}},
+                        ClockPeriodOracle("DAY"));
+    ExpectMatchesOracle("split_events_by_period",
+                        {{"start_col", "s"}, {"end_col", "e"}, {"period", "HOUR"}, {"duration_col", "minutes"}},
+                        ClockPeriodOracle("HOUR"));
+    // Odibi's test_split_events_by_period_day_multi_day: 360, 1440 and 360 minutes.
+    auto three_days =
+        Query("SELECT s, e, minutes FROM (" +
+              Compile("split_events_by_period", {{"start_col", "s"}, {"end_col", "e"}, {"duration_col", "minutes"}}) +
+              ") WHERE id = 4 ORDER BY s");
+    EXPECT_EQ(RowsOf(three_days, true),
+              (Rows{{V("2023-09-01 18:00:00"), V("2023-09-02 00:00:00"), V("360.0")},
+                    {V("2023-09-02 00:00:00"), V("2023-09-03 00:00:00"), V("1440.0")},
+                    {V("2023-09-03 00:00:00"), V("2023-09-03 06:00:00"), V("360.0")}}));
+    // Timestamp text is parsed, and an existing column named like duration_col is replaced in place.
+    Sql("CREATE TABLE text_events AS SELECT '2024-01-01 23:30:00' AS s, '2024-01-02 00:15:00' AS e, 0 AS minutes");
+    auto text = Run(
+        "split_events_by_period", {{"start_col", "s"}, {"end_col", "e"}, {"duration_col", "minutes"}}, "text_events");
+    auto text_oracle = Query("SELECT * FROM (VALUES (TIMESTAMP '2024-01-01 23:30:00', TIMESTAMP '2024-01-02 "
+                             "00:00:00', 30.0::DOUBLE), (TIMESTAMP '2024-01-02 00:00:00', TIMESTAMP '2024-01-02 "
+                             "00:15:00', 15.0::DOUBLE)) v(s, e, minutes)");
+    ExpectSameColumns(text, text_oracle);
+    EXPECT_EQ(RowsOf(text), RowsOf(text_oracle));
+}
+
+TEST_F(AdvancedTransformers, SplitEventsByShiftMatchesOracle) {
+    Sql(SPLIT_EVENTS);
+    Sql("INSERT INTO df VALUES (10, TIMESTAMP '2023-01-02 02:00:00', TIMESTAMP '2023-01-02 04:00:00', 'night only'), "
+        "(11, TIMESTAMP '2023-09-01 18:00:00', TIMESTAMP '2023-09-02 08:00:00', 'odibi three shifts')");
+    Sql("CREATE TABLE shifts AS SELECT * FROM (VALUES ('Day', INTERVAL 6 HOUR, INTERVAL 14 HOUR), "
+        "('Swing', INTERVAL 14 HOUR, INTERVAL 22 HOUR), ('Night', INTERVAL 22 HOUR, INTERVAL 30 HOUR)) "
+        "v(name, shift_start, shift_end)");
+    // Every (day, shift) pair from the day before the start to the day of the end, clipped to the event;
+    // zero-length events fall in the shift that holds them; events in no shift keep one row.
+    const std::string segments =
+        "SELECT df.*, name, greatest(s, d + shift_start) AS seg_start, least(e, d + shift_end) AS seg_end "
+        "FROM df, shifts, LATERAL (SELECT unnest(range(CAST(date_trunc('day', s) AS TIMESTAMP) - INTERVAL 1 DAY, "
+        "CAST(date_trunc('day', e) AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 DAY)) AS d) WHERE s <= e AND "
+        "(greatest(s, d + shift_start) < least(e, d + shift_end) OR (s = e AND s >= d + shift_start AND s < d + "
+        "shift_end))";
+    ExpectMatchesOracle(
+        "split_events_by_period",
+        {{"start_col", "s"},
+         {"end_col", "e"},
+         {"period", "shift"},
+         {"duration_col", "minutes"},
+         {"shift_col", "shift"},
+         {"shifts",
+          {{{"name", "Day"}, {"start", "06:00"}, {"end", "14:00"}},
+           {{"name", "Swing"}, {"start", "14:00"}, {"end", "22:00"}},
+           {{"name", "Night"}, {"start", "22:00"}, {"end", "06:00"}}}}},
+        "WITH segments AS (" + segments +
+            ") SELECT id, seg_start AS s, seg_end AS e, tag, name AS shift, CAST(date_diff('microsecond', "
+            "seg_start, seg_end) AS DOUBLE) / 60000000 AS minutes FROM segments UNION ALL SELECT id, s, e, tag, "
+            "NULL, CAST(date_diff('microsecond', s, e) AS DOUBLE) / 60000000 FROM df d "
+            "WHERE NOT EXISTS (SELECT 1 FROM segments g WHERE g.id = d.id)");
+    // Odibi's test_split_events_by_period_shift: Swing 240, Night 480, Day 120 minutes; and the
+    // 02:00-04:00 event lies in the Night shift that began the previous evening.
+    auto compiled = Compile("split_events_by_period",
+                            {{"start_col", "s"},
+                             {"end_col", "e"},
+                             {"period", "shift"},
+                             {"duration_col", "minutes"},
+                             {"shifts",
+                              {{{"name", "Day"}, {"start", "06:00"}, {"end", "14:00"}},
+                               {{"name", "Swing"}, {"start", "14:00"}, {"end", "22:00"}},
+                               {{"name", "Night"}, {"start", "22:00"}, {"end", "06:00"}}}}});
+    auto odibi_case = Query("SELECT id, shift_name, minutes FROM (" + compiled + ") WHERE id IN (10, 11) ORDER BY s");
+    EXPECT_EQ(RowsOf(odibi_case, true),
+              (Rows{{V("10"), V("Night"), V("120.0")},
+                    {V("11"), V("Swing"), V("240.0")},
+                    {V("11"), V("Night"), V("480.0")},
+                    {V("11"), V("Day"), V("120.0")}}));
+}
+
+TEST_F(AdvancedTransformers, SplitEventsByShiftKeepsEventsOutsideEveryShift) {
+    Sql("CREATE TABLE df AS SELECT * FROM (VALUES (1, TIMESTAMP '2024-01-01 23:00:00', TIMESTAMP '2024-01-02 "
+        "01:00:00'), (2, TIMESTAMP '2024-01-01 21:00:00', TIMESTAMP '2024-01-01 23:00:00')) v(id, s, e)");
+    auto result = Run("split_events_by_period",
+                      {{"start_col", "s"},
+                       {"end_col", "e"},
+                       {"period", "shift"},
+                       {"shifts", {{{"name", "Day"}, {"start", "06:00"}, {"end", "22:00"}}}}});
+    EXPECT_EQ(RowsOf(result),
+              (Rows{{V("1"), V("2024-01-01 23:00:00"), V("2024-01-02 01:00:00"), NULL_VALUE},
+                    {V("2"), V("2024-01-01 21:00:00"), V("2024-01-01 22:00:00"), V("Day")}}));
+}
+
+TEST_F(AdvancedTransformers, SplitEventsByPeriodErrors) {
+    Sql(SPLIT_EVENTS);
+    auto no_shifts =
+        CompileError("split_events_by_period", {{"start_col", "s"}, {"end_col", "e"}, {"period", "shift"}});
+    EXPECT_EQ(no_shifts.Code(), ErrorCode::INVALID_TRANSFORMER_PARAMS);
+    EXPECT_TRUE(Contains(no_shifts.Message(), "needs a non-empty \"shifts\" list")) << no_shifts.Message();
+    auto bad_time = CompileError("split_events_by_period",
+                                 {{"start_col", "s"},
+                                  {"end_col", "e"},
+                                  {"period", "shift"},
+                                  {"shifts", {{{"name", "Late"}, {"start", "25:00"}, {"end", "06:00"}}}}});
+    EXPECT_TRUE(Contains(bad_time.Message(), "shifts[0].start is \"25:00\"")) << bad_time.Message();
+    auto bad_key = CompileError("split_events_by_period",
+                                {{"start_col", "s"},
+                                 {"end_col", "e"},
+                                 {"period", "shift"},
+                                 {"shifts", {{{"name", "Day"}, {"strat", "06:00"}, {"end", "14:00"}}}}});
+    EXPECT_TRUE(Contains(AllSuggestions(bad_key), "Did you mean \"start\"?")) << AllSuggestions(bad_key);
+    auto period = CompileError("split_events_by_period", {{"start_col", "s"}, {"end_col", "e"}, {"period", "week"}});
+    EXPECT_TRUE(Contains(period.Message(), "week")) << period.Message();
+    auto typo = CompileError("split_events_by_period", {{"start_col", "start"}, {"end_col", "e"}});
+    EXPECT_EQ(typo.Code(), ErrorCode::INVALID_TRANSFORMER_PARAMS);
+    EXPECT_TRUE(Contains(typo.Message(), "\"start\"")) << typo.Message();
+    auto not_time = CompileError("split_events_by_period", {{"start_col", "id"}, {"end_col", "e"}});
+    EXPECT_TRUE(Contains(not_time.Message(), "not a timestamp")) << not_time.Message();
+    auto same = CompileError("split_events_by_period", {{"start_col", "s"}, {"end_col", "S"}});
+    EXPECT_TRUE(Contains(same.Message(), "name the same column")) << same.Message();
+    auto clash = CompileError("split_events_by_period", {{"start_col", "s"}, {"end_col", "e"}, {"duration_col", "e"}});
+    EXPECT_TRUE(Contains(clash.Message(), "must differ")) << clash.Message();
+}
+
 } // namespace
 } // namespace odibi::transform::testing

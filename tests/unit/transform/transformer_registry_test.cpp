@@ -49,6 +49,7 @@ TEST(TransformerRegistry, BuildsTheExpectedSet) {
         "fact",
         "fill_nulls",
         "filter_rows",
+        "flatten_struct",
         "generate_numeric_key",
         "generate_surrogate_key",
         "hash_columns",
@@ -56,6 +57,7 @@ TEST(TransformerRegistry, BuildsTheExpectedSet) {
         "limit",
         "merge",
         "normalize_column_names",
+        "normalize_json",
         "normalize_schema",
         "parse_json",
         "pivot",
@@ -68,6 +70,7 @@ TEST(TransformerRegistry, BuildsTheExpectedSet) {
         "select_columns",
         "sessionize",
         "sort",
+        "split_events_by_period",
         "split_part",
         "trim_whitespace",
         "union",
@@ -129,6 +132,22 @@ TEST(TransformerRegistry, PlannedNameIsNotSupportedYet) {
     }
 }
 
+TEST(TransformerRegistry, GeocodeIsRefusedWithItsReason) {
+    // Odibi's geocode returns its input unchanged; odibi refuses it instead of silently doing nothing.
+    const auto& planned = TransformerRegistry::PlannedNames();
+    EXPECT_NE(std::find(planned.begin(), planned.end(), "geocode"), planned.end());
+    try {
+        static_cast<void>(Registry().Get("geocode"));
+        FAIL() << "expected NOT_SUPPORTED_YET";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.Code(), ErrorCode::NOT_SUPPORTED_YET);
+        EXPECT_THAT(error.Message(), ::testing::HasSubstr("stub that returns its input unchanged"));
+        EXPECT_THAT(error.Message(), ::testing::HasSubstr("no geocoding service"));
+        ASSERT_FALSE(error.Suggestions().empty());
+        EXPECT_THAT(error.Suggestions()[0], ::testing::HasSubstr("remove the step"));
+    }
+}
+
 TEST(TransformerRegistry, PlannedNamesAreSortedAndDisjointFromBuiltNames) {
     const auto& planned = TransformerRegistry::PlannedNames();
     EXPECT_TRUE(std::is_sorted(planned.begin(), planned.end()));
@@ -167,7 +186,9 @@ TEST(TransformerRegistry, EveryInfoIsComplete) {
         EXPECT_EQ(info.name, name);
         EXPECT_TRUE(categories.count(info.category) == 1) << info.category;
         EXPECT_FALSE(info.description.empty());
-        EXPECT_TRUE(info.example_yaml.rfind("- function: " + name + "\n  params:", 0) == 0) << info.example_yaml;
+        std::string example_start =
+            info.category == "pattern" ? "transformer: " + name + "\nparams:\n" : "- function: " + name + "\n  params:";
+        EXPECT_TRUE(info.example_yaml.rfind(example_start, 0) == 0) << info.example_yaml;
         std::set<std::string> param_names;
         for (const auto& param : info.params) {
             EXPECT_TRUE(param_names.insert(param.name).second) << "duplicate param " << param.name;
