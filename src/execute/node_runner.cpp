@@ -402,6 +402,8 @@ private:
         input.load_time = fmt::format("TIMESTAMP {}", engine::QuoteLiteral(FormatIsoUtc(result_.started_at)));
         std::optional<config::WriteConfig> target;
         if (auto reference = transformer.TargetOf(config_.params)) {
+            config_path_ = fmt::format("{}.params.{}", config_.config_path, reference->param);
+            sql_.clear();
             target = PatternTarget(*reference);
             if (io::TargetExists(*target, StorageFor(target->connection))) {
                 std::string target_relation = Internal("target");
