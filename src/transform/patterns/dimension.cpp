@@ -7,29 +7,6 @@ namespace {
 
 using engine::QuoteIdentifier;
 
-bool IsNumericType(const std::string& type) {
-    std::string upper = ToUpper(type);
-    for (const char* prefix : {"TINYINT",
-                               "SMALLINT",
-                               "INTEGER",
-                               "BIGINT",
-                               "HUGEINT",
-                               "UTINYINT",
-                               "USMALLINT",
-                               "UINTEGER",
-                               "UBIGINT",
-                               "UHUGEINT",
-                               "FLOAT",
-                               "DOUBLE",
-                               "DECIMAL",
-                               "REAL"}) {
-        if (upper.starts_with(prefix)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 bool IsTextType(const std::string& type) {
     return ToUpper(type) == "VARCHAR";
 }
@@ -253,8 +230,8 @@ private:
         for (const auto& column : data_columns) {
             std::string value = "NULL";
             if (ToLower(column.name) == ToLower(natural_key)) {
-                value = IsNumericType(column.type) || IsTextType(column.type) ? "'-1'" : "NULL";
-            } else if (IsNumericType(column.type)) {
+                value = engine::IsNumericType(column.type) || IsTextType(column.type) ? "'-1'" : "NULL";
+            } else if (engine::IsNumericType(column.type)) {
                 value = "0";
             } else if (IsTextType(column.type)) {
                 value = "'Unknown'";

@@ -96,6 +96,17 @@ AuditColumns AuditColumnsOf(const ParamReader& params, const TransformInput& inp
     return columns;
 }
 
+void CheckTargetParams(const ParamReader& params) {
+    bool has_target = params.TryGetString("target").has_value();
+    bool has_path = params.TryGetString("path").has_value();
+    if (has_target == has_path) {
+        throw params.Invalid("target", "give either target: <connection>.<path>, or connection and path");
+    }
+    if (has_path && !params.TryGetString("connection")) {
+        throw params.Invalid("connection", "path needs connection: the connection the path is below");
+    }
+}
+
 std::optional<TargetReference> TargetReferenceOf(const config::Json& params) {
     auto text = [&params](const char* key) -> std::optional<std::string> {
         if (!params.is_object() || !params.contains(key) || !params[key].is_string()) {

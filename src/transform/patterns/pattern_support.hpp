@@ -44,6 +44,9 @@ AuditColumnsOf(const ParamReader& params, const TransformInput& input, bool load
 /// Checks the keys of the audit param.
 void CheckAuditParam(const ParamReader& params);
 
+/// Checks that a pattern that writes its target names it once: `target`, or `connection` + `path`.
+void CheckTargetParams(const ParamReader& params);
+
 /// The pattern's target from a `target` param, or from `connection` + `path`.
 [[nodiscard]] std::optional<TargetReference> TargetReferenceOf(const config::Json& params);
 

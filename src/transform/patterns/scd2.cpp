@@ -47,16 +47,7 @@ public:
     }
 
 private:
-    void Check(const ParamReader& params) const override {
-        bool has_target = params.TryGetString("target").has_value();
-        bool has_path = params.TryGetString("path").has_value();
-        if (has_target == has_path) {
-            throw params.Invalid("target", "give either target: <connection>.<path>, or connection and path");
-        }
-        if (has_path && !params.TryGetString("connection")) {
-            throw params.Invalid("connection", "path needs connection: the connection the path is below");
-        }
-    }
+    void Check(const ParamReader& params) const override { CheckTargetParams(params); }
 
     std::string Compile(const ParamReader& params, const TransformInput& input) const override {
         auto source_columns = RelationColumns::OfInput(input);
