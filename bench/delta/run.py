@@ -12,7 +12,11 @@ Three parts, each odibi run as a child process (`odibi run`), the median of --re
   file (written here, in Python: commitInfo + add, all adds hard links of tiny.parquet), the last
   commit an odibi append, so that odibi writes the checkpoint at version C (delta.checkpointInterval
   10, odibi's default). "no checkpoint" is the same log with the checkpoint removed; "1 commit" holds
-  the same C+1 files in a single commit. The odibi node reads the table with a filter on the
+  the same C+1 files in a single commit. Then the same with a fixed number of live files (--live-files,
+  default the smallest C): only the first of the C commits add files, so that the checkpoint is the
+  same for every C and the ratio of the largest C to the smallest shows what the commit count costs
+  (target: about 1.0). Wall times move in steps of 100 ms (the CLI polls for signals every 100 ms), so
+  the node's own duration from the story is the measure for smaller differences. The odibi node reads the table with a filter on the
   partition column that matches nothing, so partition pruning skips every data file and what remains
   is the snapshot load (listing, checkpoint, commits) plus the pruning query over the files' partition
   values. Reported: wall ms minus the same pipeline on a table of one commit and one file.
@@ -23,7 +27,7 @@ Three parts, each odibi run as a child process (`odibi run`), the median of --re
   time. Check: both read back (the Delta table through an odibi node) with N rows, N distinct keys
   and N/100 changed rows.
 
-  /usr/bin/python3 bench/delta/run.py [--rows 10000000] [--repeat 3] [--commits 1000,10000]
+  /usr/bin/python3 bench/delta/run.py [--rows 10000000] [--repeat 3] [--commits 1000,10000] [--live-files N]
                                       [--parts append,load,upsert] [--memory-limit 4GB] [--odibi PATH]
 """
 import argparse
@@ -111,6 +115,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=3, help="runs per variant; the median time is reported")
     parser.add_argument("--commits", default="1000,10000", help="commit counts of the load tables")
+    parser.add_argument("--live-files", type=int, default=0,
+                        help="live files of the fixed-size load tables (default: the smallest commit count)")
     parser.add_argument("--parts", default="append,load,upsert", help="which parts to run")
     parser.add_argument("--memory-limit", default="4GB")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
@@ -209,8 +215,9 @@ def table_header() -> List[str]:
 
 
 def write_log_table(table: Path, tiny: Path, commits: int, files: int) -> None:
-    """A table of `files` one-row files: one per commit when commits == files, all in version 0 when
-    commits == 1. Every data file is a hard link of tiny."""
+    """A table of `files` one-row files: all in version 0 when commits == 1, else one per commit in the
+    first `files` commits, the later commits adding none (commitInfo only, as a streaming writer's empty
+    batches leave them). Every data file is a hard link of tiny."""
     shutil.rmtree(table, ignore_errors=True)
     log_dir = table / "_delta_log"
     log_dir.mkdir(parents=True)
@@ -226,9 +233,10 @@ def write_log_table(table: Path, tiny: Path, commits: int, files: int) -> None:
         lines = [commit_info(now_ms, 0)] + table_header() + adds
         (log_dir / f"{0:020d}.json").write_text("\n".join(lines) + "\n")
         return
-    assert commits == files
+    assert commits >= files
     for version in range(commits):
-        lines = [commit_info(now_ms, version)] + (table_header() if version == 0 else []) + [adds[version]]
+        lines = [commit_info(now_ms, version)] + (table_header() if version == 0 else [])
+        lines += [adds[version]] if version < files else []
         (log_dir / f"{version:020d}.json").write_text("\n".join(lines) + "\n")
 
 
@@ -334,16 +342,40 @@ def run_append(bench: Bench) -> dict:
     }
 
 
-def build_load_tables(bench: Bench, folder: Path, commit_counts: List[int]) -> Dict[str, Path]:
-    """base (1 commit, 1 file); per C: C+1 commits with a checkpoint at C, the same without it, and
-    one commit of C+1 files. Rebuilt when the marker differs."""
+def build_checkpointed(bench: Bench, folder: Path, tiny: Path, table: Path, nockpt: Path, commits: int,
+                       files: int) -> None:
+    """`table`: `commits` commits (write_log_table) and an odibi append as commit `commits`, which writes
+    the checkpoint at that version; `nockpt`: the same log without the checkpoint."""
+    write_log_table(table, tiny, commits, files)
+    work = folder / f"append-{table.name}"
+    harness.reset_folder(work)
+    node = LOAD_APPEND_NODE.replace("TABLE", table.name)
+    measured = bench.run_odibi(work, bench.project(folder, work, node), f"delta-load-append-{table.name}")
+    harness.log(f"  odibi append as commit {commits:,} of {table.name}: {measured.wall_seconds:.2f} s")
+    checkpoint = table / "_delta_log" / f"{commits:020d}.checkpoint.parquet"
+    if not checkpoint.is_file():
+        raise SystemExit(f"odibi wrote no checkpoint {checkpoint}")
+    link_tree(table, nockpt)
+    for path in (nockpt / "_delta_log").iterdir():
+        if ".checkpoint." in path.name or path.name == "_last_checkpoint":
+            path.unlink()
+
+
+def build_load_tables(bench: Bench, folder: Path, commit_counts: List[int], live_files: int) -> Dict[str, Path]:
+    """base (1 commit, 1 file); per C: C+1 commits each adding a file with a checkpoint at C, the same
+    without it, and one commit of C+1 files; then, per C, C+1 commits of which only the first
+    `live_files` add a file (so every C has the same live files), with and without the checkpoint at C.
+    Rebuilt when the marker differs."""
     marker = folder / "generated.json"
-    wanted = {"commits": commit_counts, "generator": Path(__file__).read_text()}
+    wanted = {"commits": commit_counts, "live_files": live_files, "generator": Path(__file__).read_text()}
     tables = {"base": folder / "base"}
     for count in commit_counts:
         tables[f"{count}-ckpt"] = folder / f"commits-{count}"
         tables[f"{count}-nockpt"] = folder / f"commits-{count}-nockpt"
         tables[f"{count}-onecommit"] = folder / f"files-{count}"
+    for count in commit_counts:
+        tables[f"{count}-ckpt-{live_files}f"] = folder / f"commits-{count}-files-{live_files}"
+        tables[f"{count}-nockpt-{live_files}f"] = folder / f"commits-{count}-files-{live_files}-nockpt"
     if marker.is_file() and json.loads(marker.read_text()) == wanted:
         harness.log(f"reusing the load tables in {folder}")
         return tables
@@ -353,29 +385,20 @@ def build_load_tables(bench: Bench, folder: Path, commit_counts: List[int]) -> D
     write_log_table(tables["base"], tiny, 1, 1)
     for count in commit_counts:
         harness.log(f"load: writing {count:,} commits")
-        table = tables[f"{count}-ckpt"]
-        write_log_table(table, tiny, count, count)
-        work = folder / f"append-{count}"
-        harness.reset_folder(work)
-        node = LOAD_APPEND_NODE.replace("TABLE", table.name)
-        measured = bench.run_odibi(work, bench.project(folder, work, node), f"delta-load-append-{count}")
-        harness.log(f"  odibi append as commit {count:,}: {measured.wall_seconds:.2f} s")
-        checkpoint = table / "_delta_log" / f"{count:020d}.checkpoint.parquet"
-        if not checkpoint.is_file():
-            raise SystemExit(f"odibi wrote no checkpoint {checkpoint}")
-        link_tree(table, tables[f"{count}-nockpt"])
-        for path in (tables[f"{count}-nockpt"] / "_delta_log").iterdir():
-            if ".checkpoint." in path.name or path.name == "_last_checkpoint":
-                path.unlink()
+        build_checkpointed(bench, folder, tiny, tables[f"{count}-ckpt"], tables[f"{count}-nockpt"], count, count)
         write_log_table(tables[f"{count}-onecommit"], tiny, 1, count + 1)
+        harness.log(f"load: writing {count:,} commits, {live_files:,} of them adding a file")
+        build_checkpointed(bench, folder, tiny, tables[f"{count}-ckpt-{live_files}f"],
+                           tables[f"{count}-nockpt-{live_files}f"], count, live_files)
     marker.write_text(json.dumps(wanted))
     return tables
 
 
 def run_load(bench: Bench) -> dict:
     commit_counts = [int(value) for value in bench.arguments.commits.split(",") if value]
+    live_files = bench.arguments.live_files or min(commit_counts)
     folder = harness.DATA_DIR / "delta-log"
-    tables = build_load_tables(bench, folder, commit_counts)
+    tables = build_load_tables(bench, folder, commit_counts, live_files)
     variants = list(tables)
     measurements = {variant: [] for variant in variants}
     loads = {variant: [] for variant in variants}
@@ -400,7 +423,12 @@ def run_load(bench: Bench) -> dict:
                             "node_ms_median": statistics.median(nodes) if nodes else None,
                             "load_average": loads[variant],
                             "log_files": len(list((tables[variant] / "_delta_log").iterdir()))}
-    return {"commit_counts": commit_counts, "tables": results, "filter": LOAD_FILTER,
+    flat = [f"{count}-ckpt-{live_files}f" for count in commit_counts]
+    ratio = {"wall_ms": results[flat[-1]]["wall_ms_median"] / results[flat[0]]["wall_ms_median"],
+             "node_ms": (results[flat[-1]]["node_ms_median"] / results[flat[0]]["node_ms_median"]
+                         if results[flat[0]]["node_ms_median"] else None)}
+    return {"commit_counts": commit_counts, "live_files": live_files, "tables": results, "filter": LOAD_FILTER,
+            "flat_ratio": ratio,
             "runs": {variant: [vars(m) | {"log_path": str(m.log_path)} for m in runs]
                      for variant, runs in measurements.items()}}
 
@@ -504,7 +532,15 @@ def report(arguments: argparse.Namespace, results: dict, facts: Dict[str, str]) 
                      + harness.format_table(["table", "files in _delta_log", "wall ms median",
                                              "ms over base", "node ms (story)", "load avg per run"], rows)
                      + "\n\nC-ckpt: C+1 commits, checkpoint at version C; C-nockpt: the same log without it; "
-                       "C-onecommit: the same C+1 files in one commit; base: 1 commit, 1 file")
+                       "C-onecommit: the same C+1 files in one commit; base: 1 commit, 1 file; "
+                       f"C-ckpt-{load['live_files']}f / C-nockpt-{load['live_files']}f: C+1 commits of which the "
+                       f"first {load['live_files']:,} and the last add a file (the same live files for every C)\n"
+                       f"{load['commit_counts'][-1]:,} / {load['commit_counts'][0]:,} commits with checkpoint, same "
+                       "live files: "
+                       + ("n/a" if load['flat_ratio']['node_ms'] is None else f"{load['flat_ratio']['node_ms']:.2f}")
+                       + f" (node ms), {load['flat_ratio']['wall_ms']:.2f} (wall ms); target ~1.0\n"
+                       "Wall times move in steps of 100 ms (odibi run polls for signals every 100 ms while the "
+                       "pipeline runs): compare node ms for differences below that")
     if "upsert" in results:
         upsert = results["upsert"]
         rows = []

@@ -61,6 +61,11 @@ std::string SchemaHash(const std::vector<engine::ColumnInfo>& columns) {
     return Sha256Hex(text);
 }
 
+/// A read step's description with the files a table format reads ("read delta t: 3 of 40 files (...)").
+std::string WithFilesRead(const std::string& description, const io::PinnedScan& scan) {
+    return scan.files_read ? fmt::format("{}: {}", description, *scan.files_read) : description;
+}
+
 /// One attempt at running a node; throws odibi::Error annotated with the phase and step.
 class NodeExecution {
 public:
@@ -182,9 +187,10 @@ private:
         return *found->second;
     }
 
-    std::string ScanOf(const config::ReadConfig& read) {
+    /// The read's scan; `skipping_filters` also skip the files of a table format that cannot match them.
+    io::PinnedScan ScanOf(const config::ReadConfig& read, const std::vector<std::string>& skipping_filters = {}) {
         try {
-            return io::BuildPinnedScan(read, StorageFor(read.connection.value_or("")), connection_);
+            return io::PinScan(read, StorageFor(read.connection.value_or("")), connection_, skipping_filters);
         } catch (const Error& error) {
             if (!error.Location().path.empty()) {
                 config_path_ = error.Location().path; // the key at fault, e.g. read.time_travel
@@ -241,7 +247,8 @@ private:
                 ReadIncrementally(read, relation, description);
                 return relation;
             }
-            CreateView(relation, "read", description, "SELECT * FROM " + ScanOf(read));
+            io::PinnedScan scan = ScanOf(read);
+            CreateView(relation, "read", WithFilesRead(description, scan), "SELECT * FROM " + scan.sql);
             if (IsCheapToCount(read)) {
                 auto count = connection_.Query(fmt::format("SELECT count(*) FROM {}", relation)).Scalar();
                 result_.rows_in = count ? std::optional<int64_t>(std::stoll(*count)) : std::nullopt;
@@ -284,7 +291,7 @@ private:
         phase_ = "read";
         step_ = description;
         sql_.clear();
-        std::string scan = ScanOf(read);
+        io::PinnedScan scan = ScanOf(read);
         bool target_exists =
             !config_.write.has_value() || io::TargetExists(*config_.write, StorageFor(config_.write->connection));
         std::optional<std::string> stored;
@@ -307,19 +314,30 @@ private:
         config_path_ = incremental.config_path;
         IncrementalReadPlan plan;
         try {
-            plan = PlanIncrementalRead(
-                incremental, node_.name, target_exists, stored, connection_.Describe("SELECT * FROM " + scan), Now());
+            plan = PlanIncrementalRead(incremental,
+                                       node_.name,
+                                       target_exists,
+                                       stored,
+                                       connection_.Describe("SELECT * FROM " + scan.sql),
+                                       Now());
         } catch (const Error& error) {
             if (!error.Location().path.empty()) {
                 config_path_ = error.Location().path; // the key at fault, e.g. incremental.column
             }
             throw;
         }
-        std::string select = "SELECT * FROM " + scan;
+        if (plan.condition && scan.files_read) {
+            // A table format reads only the files that can hold rows past the mark.
+            scan = ScanOf(read, {*plan.condition});
+        }
+        std::string select = "SELECT * FROM " + scan.sql;
         if (plan.condition) {
             select += " WHERE " + *plan.condition;
         }
-        CreateView(relation, "read", fmt::format("{}: incremental, {}", description, plan.description), select);
+        CreateView(relation,
+                   "read",
+                   fmt::format("{}: incremental, {}", WithFilesRead(description, scan), plan.description),
+                   select);
         if (!plan.stateful) {
             return;
         }
@@ -364,7 +382,7 @@ private:
             std::string relation = Internal("input_" + input.alias);
             std::string select;
             if (input.read) {
-                select = "SELECT * FROM " + ScanOf(*input.read);
+                select = "SELECT * FROM " + ScanOf(*input.read).sql;
             } else if (input.reference_pipeline && *input.reference_pipeline == context_.pipeline.name) {
                 select = "SELECT * FROM " + context_.schema + "." + QuoteIdentifier(*input.reference_node);
             } else {

@@ -192,11 +192,11 @@ std::string WithRowFilters(const std::string& scan, const std::vector<std::strin
     return fmt::format("(SELECT * FROM {} WHERE {})", scan, FilterCondition(filters));
 }
 
-// A Delta table at the version read.time_travel names; the filters also prune its files.
-std::string TableScan(const config::ReadConfig& read,
-                      const std::string& table,
-                      const std::vector<std::string>& filters,
-                      engine::Connection* connection) {
+// A Delta table at the version read.time_travel names; the filters also select its files.
+PinnedScan TableScan(const config::ReadConfig& read,
+                     const std::string& table,
+                     const std::vector<std::string>& filters,
+                     engine::Connection* connection) {
     if (connection == nullptr) {
         throw InternalError("a Delta scan needs a connection to read the table's log (BuildPinnedScan)");
     }
@@ -215,7 +215,8 @@ std::string TableScan(const config::ReadConfig& read,
         if (!filters.empty()) {
             pruning = FilterCondition(filters);
         }
-        return delta::ScanSql(*connection, snapshot, pruning);
+        delta::FileSelection selection = delta::SelectFiles(*connection, snapshot, pruning);
+        return PinnedScan{delta::ScanSql(*connection, snapshot, selection), selection.Describe()};
     } catch (Error& error) {
         if (error.Location().Empty()) {
             error.WithLocation(
@@ -225,8 +226,11 @@ std::string TableScan(const config::ReadConfig& read,
     }
 }
 
-// BuildScan and BuildPinnedScan; `connection` pins the format's inference when given.
-std::string Scan(const config::ReadConfig& read, const Storage& storage, engine::Connection* connection) {
+// BuildScan and PinScan; `connection` pins the format's inference when given.
+PinnedScan Scan(const config::ReadConfig& read,
+                const Storage& storage,
+                engine::Connection* connection,
+                const std::vector<std::string>& skipping_filters) {
     const Format& format = GetFormat(read.format, At(read.config_path, "format"));
     FormatOptions options = ParseReadOptions(format, read.options, read.config_path);
     RequireNoSqlFile(read, format);
@@ -246,7 +250,11 @@ std::string Scan(const config::ReadConfig& read, const Storage& storage, engine:
     }
     std::vector<std::string> filters = RowFilters(read, options);
     if (format.IsTableFormat()) {
-        return WithRowFilters(TableScan(read, resolved, filters, connection), filters);
+        std::vector<std::string> selecting = filters;
+        selecting.insert(selecting.end(), skipping_filters.begin(), skipping_filters.end());
+        PinnedScan scan = TableScan(read, resolved, selecting, connection);
+        scan.sql = WithRowFilters(scan.sql, filters);
+        return scan;
     }
     bool directory = storage.IsDirectory(resolved);
     std::string location = resolved;
@@ -277,17 +285,24 @@ std::string Scan(const config::ReadConfig& read, const Storage& storage, engine:
             scan = WithHiveColumnNames(scan, HiveKeysOf(resolved, first_file.front()));
         }
     }
-    return WithRowFilters(scan, filters);
+    return PinnedScan{WithRowFilters(scan, filters), std::nullopt};
 }
 
 } // namespace
 
 std::string BuildScan(const config::ReadConfig& read, const Storage& storage) {
-    return Scan(read, storage, nullptr);
+    return Scan(read, storage, nullptr, {}).sql;
 }
 
 std::string BuildPinnedScan(const config::ReadConfig& read, const Storage& storage, engine::Connection& connection) {
-    return Scan(read, storage, &connection);
+    return Scan(read, storage, &connection, {}).sql;
+}
+
+PinnedScan PinScan(const config::ReadConfig& read,
+                   const Storage& storage,
+                   engine::Connection& connection,
+                   const std::vector<std::string>& skipping_filters) {
+    return Scan(read, storage, &connection, skipping_filters);
 }
 
 bool TargetExists(const config::WriteConfig& write, const Storage& storage) {

@@ -106,10 +106,33 @@ LoadSnapshot(engine::Connection& connection, const std::string& directory, const
 /// The DuckDB type of a Delta type ("long" -> BIGINT, structs, arrays and maps nested).
 [[nodiscard]] std::string DuckDbType(const config::Json& delta_type);
 
-/// A lazy table expression over the rows of `snapshot`: columns in schema order under their logical
-/// names, partition values from the log, rows of deletion vectors removed. `connection` reads the
-/// deletion vectors and the data files' column list. `filter_sql`, when given, is a predicate over
-/// the table's columns used to skip files (partition values, min/max stats); rows are not filtered.
+/// Which files of a snapshot a read opens, and why it skips the others. Points into the snapshot.
+struct FileSelection {
+    std::vector<const AddFile*> files; ///< the files to read: snapshot.files in their order, less the skipped
+    size_t total = 0;                  ///< files in the snapshot
+    size_t skipped_by_partition = 0;   ///< ruled out by their partition values
+    size_t skipped_by_statistics = 0;  ///< ruled out by their min/max values and null counts
+
+    /// "3 of 40 files (37 skipped by statistics)", for the story.
+    [[nodiscard]] std::string Describe() const;
+};
+
+/// The files of `snapshot` that may hold rows satisfying `filter_sql`, a predicate over the table's columns
+/// (every file without one). Partition pruning evaluates the whole filter on each distinct combination of
+/// partition values when it names partition columns only; data skipping then decides its top-level AND
+/// conjuncts of the forms `column <op> literal`, BETWEEN, IN and IS [NOT] NULL from each file's min/max
+/// statistics, null counts and partition values. A file is skipped only when the log proves it holds no
+/// matching row; a file without statistics is read.
+[[nodiscard]] FileSelection
+SelectFiles(engine::Connection& connection, const Snapshot& snapshot, const std::optional<std::string>& filter_sql);
+
+/// A lazy table expression over the rows of the selected files of `snapshot`: columns in schema order under
+/// their logical names, partition values from the log, rows of deletion vectors removed. `connection` reads
+/// the deletion vectors and the data files' column list. Rows are not filtered.
+[[nodiscard]] std::string
+ScanSql(engine::Connection& connection, const Snapshot& snapshot, const FileSelection& selection);
+
+/// ScanSql over SelectFiles(connection, snapshot, filter_sql).
 [[nodiscard]] std::string ScanSql(engine::Connection& connection,
                                   const Snapshot& snapshot,
                                   const std::optional<std::string>& filter_sql = std::nullopt);

@@ -28,6 +28,22 @@ namespace odibi::io {
 [[nodiscard]] std::string
 BuildPinnedScan(const config::ReadConfig& read, const Storage& storage, engine::Connection& connection);
 
+/// A pinned scan, and what it reads of a table format's files.
+struct PinnedScan {
+    std::string sql;
+    /// Delta: how many of the table's files the scan reads and why it skips the others ("3 of 40 files
+    /// (37 skipped by statistics)"); nullopt for file formats, which read every file they name.
+    std::optional<std::string> files_read;
+};
+
+/// BuildPinnedScan, with `skipping_filters` (conditions over the source's columns, such as an incremental
+/// read's) also used, as read.filter is, to skip the files of a table format that cannot hold a matching
+/// row. They do not filter rows: the caller applies them.
+[[nodiscard]] PinnedScan PinScan(const config::ReadConfig& read,
+                                 const Storage& storage,
+                                 engine::Connection& connection,
+                                 const std::vector<std::string>& skipping_filters = {});
+
 struct WriteRequest {
     const config::WriteConfig& write;
     const Storage& storage;

@@ -49,21 +49,8 @@ std::optional<int64_t> OptionalInteger(const Json& object, const char* key) {
 }
 
 std::map<std::string, std::optional<std::string>> PartitionValues(const Json& object) {
-    std::map<std::string, std::optional<std::string>> values;
     auto found = object.find("partitionValues");
-    if (found == object.end() || !found->is_object()) {
-        return values;
-    }
-    for (const auto& [key, value] : found->items()) {
-        if (value.is_null()) {
-            values[key] = std::nullopt;
-        } else if (value.is_string()) {
-            values[key] = value.get<std::string>();
-        } else {
-            values[key] = value.dump();
-        }
-    }
-    return values;
+    return found == object.end() ? std::map<std::string, std::optional<std::string>>{} : ParsePartitionValues(*found);
 }
 
 std::optional<DeletionVector> DeletionVectorOf(const Json& object, const std::string& file) {
@@ -123,6 +110,23 @@ int HexValue(char c) {
 }
 
 } // namespace
+
+std::map<std::string, std::optional<std::string>> ParsePartitionValues(const Json& values) {
+    std::map<std::string, std::optional<std::string>> parsed;
+    if (!values.is_object()) {
+        return parsed;
+    }
+    for (const auto& [key, value] : values.items()) {
+        if (value.is_null()) {
+            parsed[key] = std::nullopt;
+        } else if (value.is_string()) {
+            parsed[key] = value.get<std::string>();
+        } else {
+            parsed[key] = value.dump();
+        }
+    }
+    return parsed;
+}
 
 std::string DeletionVector::UniqueId() const {
     std::string id = storage_type + path_or_inline_dv;

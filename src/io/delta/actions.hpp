@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,9 @@ struct Actions {
 
 /// Parses one action object (`{"add": {...}}`, ...) into `actions`; unknown actions are ignored.
 void ParseAction(const config::Json& action, Actions& actions, const std::string& file);
+
+/// The `partitionValues` object of an add or remove action: keys to values, JSON null as nullopt.
+[[nodiscard]] std::map<std::string, std::optional<std::string>> ParsePartitionValues(const config::Json& values);
 
 /// The JSON lines of a commit: commitInfo, protocol, metaData, txn, remove, add, each on one line.
 [[nodiscard]] std::string SerializeCommit(const Actions& actions);

@@ -180,11 +180,10 @@ int64_t CommitActions(engine::Connection& connection, const fs::path& table, Pla
         LogListing listing = ListLog(table);
         int64_t latest = listing.LatestVersion();
         for (int64_t theirs = version; theirs <= latest; ++theirs) {
-            auto found = listing.commits.find(theirs);
-            if (found == listing.commits.end()) {
+            if (!listing.commits.contains(theirs)) {
                 continue;
             }
-            std::string conflict = ConflictWith(commit, ReadCommitFile(found->second), theirs);
+            std::string conflict = ConflictWith(commit, ReadCommitFile(listing.CommitPath(theirs)), theirs);
             if (!conflict.empty()) {
                 throw ConflictError(table, version, conflict);
             }

@@ -1,6 +1,7 @@
 // Per-file statistics of an add action, combined from the row-group statistics of a parquet footer.
 #include "file_stats.hpp"
 
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -210,7 +211,95 @@ std::string RenderObject(const Json& fields,
     return "{" + Join(members, ",") + "}";
 }
 
+/// Collects the leaves of a `stats` object as nlohmann's SAX parser reports them, keeping each number's text.
+class StatsCollector {
+public:
+    explicit StatsCollector(FileStats& stats) : stats_(stats) {}
+
+    bool null() { return true; }
+    bool boolean(bool value) { return Leaf(value ? "true" : "false", std::nullopt); }
+    bool number_integer(Json::number_integer_t value) { return Leaf(std::to_string(value), value); }
+    bool number_unsigned(Json::number_unsigned_t value) {
+        std::optional<int64_t> count;
+        if (value <= static_cast<Json::number_unsigned_t>(std::numeric_limits<int64_t>::max())) {
+            count = static_cast<int64_t>(value);
+        }
+        return Leaf(std::to_string(value), count);
+    }
+    bool number_float(Json::number_float_t /*value*/, const std::string& text) { return Leaf(text, std::nullopt); }
+    bool string(std::string& value) { return Leaf(value, std::nullopt); }
+    bool binary(Json::binary_t& /*value*/) { return true; }
+    bool start_object(std::size_t /*size*/) {
+        keys_.emplace_back();
+        return true;
+    }
+    bool key(std::string& name) {
+        keys_.back() = name;
+        return true;
+    }
+    bool end_object() {
+        keys_.pop_back();
+        return true;
+    }
+    bool start_array(std::size_t /*size*/) {
+        if (keys_.empty()) {
+            return false;
+        }
+        ++arrays_;
+        return true;
+    }
+    bool end_array() {
+        --arrays_;
+        return true;
+    }
+    bool parse_error(std::size_t /*position*/,
+                     const std::string& /*last_token*/,
+                     const nlohmann::detail::exception& /*error*/) {
+        return false;
+    }
+
+private:
+    /// A scalar at the current path: ["numRecords"], or [section, column, field...].
+    bool Leaf(const std::string& text, std::optional<int64_t> integer) {
+        if (keys_.empty()) {
+            return false;
+        }
+        if (arrays_ > 0) {
+            return true;
+        }
+        const std::string& section = keys_.front();
+        if (keys_.size() == 1) {
+            if (section == "numRecords") {
+                stats_.num_records = integer;
+            }
+            return true;
+        }
+        std::vector<std::string> path(keys_.begin() + 1, keys_.end());
+        if (section == "minValues") {
+            stats_.columns[path].min = text;
+        } else if (section == "maxValues") {
+            stats_.columns[path].max = text;
+        } else if (section == "nullCount") {
+            stats_.columns[path].null_count = integer;
+        }
+        return true;
+    }
+
+    FileStats& stats_;
+    std::vector<std::string> keys_; ///< the key of each enclosing object, outermost first
+    size_t arrays_ = 0;             ///< scalars inside arrays are not statistics
+};
+
 } // namespace
+
+std::optional<FileStats> ParseFileStats(std::string_view stats_json) {
+    FileStats stats;
+    StatsCollector collector(stats);
+    if (!Json::sax_parse(stats_json, &collector)) {
+        return std::nullopt;
+    }
+    return stats;
+}
 
 std::string
 FileStatsJson(engine::Connection& connection, const std::string& parquet_file, const std::vector<Field>& data_fields) {

@@ -1,7 +1,11 @@
 // The `stats` of an add action (PROTOCOL.md, "Per-file Statistics"), read from a parquet footer.
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "odibi/engine/database.hpp"
@@ -22,5 +26,24 @@ inline constexpr size_t STATS_STRING_PREFIX_LENGTH = 32;
 /// counts only, arrays and maps have no statistics.
 [[nodiscard]] std::string
 FileStatsJson(engine::Connection& connection, const std::string& parquet_file, const std::vector<Field>& data_fields);
+
+/// What an add action's `stats` say about one column, as written: numbers keep their JSON text (a decimal's digits
+/// survive), strings are unescaped; nullopt where the writer left a statistic out.
+struct ColumnStats {
+    std::optional<std::string> min;
+    std::optional<std::string> max;
+    std::optional<int64_t> null_count;
+};
+
+/// An add action's `stats`, parsed.
+struct FileStats {
+    std::optional<int64_t> num_records;
+    /// Keyed by physical path: a top-level column's physical name, then field names inside structs.
+    std::map<std::vector<std::string>, ColumnStats> columns;
+};
+
+/// Parses the `stats` JSON of an add action; nullopt when it is not a JSON object (a damaged statistic is
+/// no statistic: callers then know nothing about the file).
+[[nodiscard]] std::optional<FileStats> ParseFileStats(std::string_view stats_json);
 
 } // namespace odibi::io::delta

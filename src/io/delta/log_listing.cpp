@@ -4,7 +4,11 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <memory>
 #include <sstream>
+
+#include "actions.hpp"
+#include <dirent.h>
 
 #include "odibi/config/project.hpp"
 
@@ -46,12 +50,24 @@ std::optional<int64_t> ReadLastCheckpointHint(const fs::path& file) {
     return std::nullopt;
 }
 
+/// Whether a directory entry is a regular file (following a symbolic link, as std::filesystem does).
+bool IsRegularFile(const fs::path& directory, const dirent& entry) {
+    if (entry.d_type == DT_REG) {
+        return true;
+    }
+    if (entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN) {
+        return false;
+    }
+    std::error_code error;
+    return fs::is_regular_file(directory / entry.d_name, error);
+}
+
 } // namespace
 
 int64_t LogListing::LatestVersion() const {
     int64_t latest = -1;
     if (!commits.empty()) {
-        latest = commits.rbegin()->first;
+        latest = *commits.rbegin();
     }
     if (!checkpoints.empty()) {
         latest = std::max(latest, checkpoints.rbegin()->first);
@@ -59,41 +75,49 @@ int64_t LogListing::LatestVersion() const {
     return latest;
 }
 
+fs::path LogListing::CommitPath(int64_t version) const {
+    return log_directory / CommitFileName(version);
+}
+
 LogListing ListLog(const fs::path& table_root) {
     LogListing listing;
     listing.log_directory = table_root / "_delta_log";
     // version -> (declared part count -> parts found)
     std::map<int64_t, std::map<int64_t, std::vector<std::pair<int64_t, fs::path>>>> multi_part;
-    std::error_code error;
-    for (const auto& entry : fs::directory_iterator(listing.log_directory, error)) {
-        std::error_code type_error;
-        if (!entry.is_regular_file(type_error)) {
+    // readdir, not std::filesystem::directory_iterator: the iterator builds (and parses) a path per entry,
+    // which costs several times the listing itself on a log of ten thousand commits.
+    std::unique_ptr<DIR, int (*)(DIR*)> directory(opendir(listing.log_directory.c_str()), closedir);
+    if (directory == nullptr) {
+        return listing;
+    }
+    while (const dirent* entry = readdir(directory.get())) {
+        std::string_view name(entry->d_name);
+        if (!IsRegularFile(listing.log_directory, *entry)) {
             continue;
         }
-        std::string name = entry.path().filename().string();
         if (name == "_last_checkpoint") {
-            listing.last_checkpoint_hint = ReadLastCheckpointHint(entry.path());
+            listing.last_checkpoint_hint = ReadLastCheckpointHint(listing.log_directory / name);
             continue;
         }
         if (name.size() < kVersionDigits + 1 || name[kVersionDigits] != '.') {
             continue;
         }
-        auto version = DigitsValue(std::string_view(name).substr(0, kVersionDigits), kVersionDigits);
+        auto version = DigitsValue(name.substr(0, kVersionDigits), kVersionDigits);
         if (!version) {
             continue;
         }
-        std::string_view rest = std::string_view(name).substr(kVersionDigits);
+        std::string_view rest = name.substr(kVersionDigits);
         if (rest == ".json") {
-            listing.commits[*version] = entry.path();
+            listing.commits.insert(*version);
         } else if (rest == ".checkpoint.parquet") {
-            listing.checkpoints[*version] = {entry.path()};
+            listing.checkpoints[*version] = {listing.log_directory / name};
         } else if (rest.starts_with(".checkpoint.") && rest.ends_with(".parquet")) {
             // Multi-part: NNN.checkpoint.PPPPPPPPPP.TTTTTTTTTT.parquet; v2: NNN.checkpoint.<uuid>.parquet
             std::string_view middle = rest.substr(12, rest.size() - 12 - 8);
             auto part = middle.size() == 21 && middle[10] == '.' ? DigitsValue(middle.substr(0, 10), 10) : std::nullopt;
             auto total = middle.size() == 21 && middle[10] == '.' ? DigitsValue(middle.substr(11), 10) : std::nullopt;
             if (part && total) {
-                multi_part[*version][*total].emplace_back(*part, entry.path());
+                multi_part[*version][*total].emplace_back(*part, listing.log_directory / name);
             } else {
                 listing.v2_checkpoints.push_back(*version);
             }

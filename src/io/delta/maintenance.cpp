@@ -467,10 +467,11 @@ std::vector<HistoryEntry> History(const std::string& directory, std::optional<in
         if (limit && static_cast<int64_t>(entries.size()) >= *limit) {
             break;
         }
-        Actions actions = ReadCommitFile(commit->second);
+        fs::path file = listing.CommitPath(*commit);
+        Actions actions = ReadCommitFile(file);
         HistoryEntry entry;
-        entry.version = commit->first;
-        entry.timestamp_ms = ModificationMs(commit->second);
+        entry.version = *commit;
+        entry.timestamp_ms = ModificationMs(file);
         if (actions.commit_info && actions.commit_info->is_object()) {
             const Json& info = *actions.commit_info;
             if (info.contains("timestamp") && info["timestamp"].is_number_integer()) {

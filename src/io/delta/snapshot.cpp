@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "actions.hpp"
+#include "checkpoint_reader.hpp"
 #include "log_listing.hpp"
 #include <fmt/format.h>
 
@@ -124,34 +125,6 @@ private:
     std::map<std::string, int64_t> txns_;
 };
 
-Actions ReadCheckpoint(engine::Connection& connection, const std::vector<fs::path>& parts) {
-    std::vector<std::string> files;
-    for (const auto& part : parts) {
-        files.push_back(engine::QuoteLiteral(part.string()));
-    }
-    std::string sql =
-        fmt::format("SELECT to_json(checkpoint) FROM read_parquet([{}]) AS checkpoint", Join(files, ", "));
-    engine::ResultTable rows;
-    try {
-        rows = connection.Query(sql);
-    } catch (const Error& error) {
-        throw LogInvalid(parts.front().string(), fmt::format("the checkpoint cannot be read: {}", error.Message()));
-    }
-    Actions actions;
-    for (size_t row = 0; row < rows.RowCount(); ++row) {
-        const auto& text = rows.Value(row, 0);
-        if (!text) {
-            continue;
-        }
-        try {
-            ParseAction(config::Json::parse(*text), actions, parts.front().string());
-        } catch (const config::Json::exception& error) {
-            throw LogInvalid(parts.front().string(), fmt::format("a checkpoint row is not valid: {}", error.what()));
-        }
-    }
-    return actions;
-}
-
 /// The commit time of a commit file: inCommitTimestamp, else commitInfo.timestamp, else the file's time.
 int64_t CommitTimestamp(const fs::path& file, const Actions& actions) {
     if (actions.commit_info) {
@@ -243,7 +216,7 @@ private:
     int64_t VersionAt(int64_t target_ms, const std::string& text) {
         // The last commit whose time is at or before the target (binary search: commit times grow).
         std::vector<int64_t> versions;
-        for (const auto& [version, path] : listing_.commits) {
+        for (int64_t version : listing_.commits) {
             if (version >= OldestReconstructable()) {
                 versions.push_back(version);
             }
@@ -268,7 +241,7 @@ private:
     }
 
     int64_t TimestampOf(int64_t version) {
-        const fs::path& file = listing_.commits.at(version);
+        fs::path file = listing_.CommitPath(version);
         return CommitTimestamp(file, ReadCommitFile(file));
     }
 
@@ -288,22 +261,21 @@ private:
         std::string last_file = checkpoint_used ? listing_.checkpoints.at(*checkpoint_used).front().string() : "";
         int64_t timestamp_ms = 0;
         for (int64_t commit = next; commit <= version; ++commit) {
-            auto found = listing_.commits.find(commit);
-            if (found == listing_.commits.end()) {
-                throw LogInvalid((listing_.log_directory / CommitFileName(commit)).string(),
+            fs::path file = listing_.CommitPath(commit);
+            if (!listing_.commits.contains(commit)) {
+                throw LogInvalid(file.string(),
                                  fmt::format("commit {} is missing, so version {} cannot be rebuilt", commit, version));
             }
-            Actions actions = ReadCommitFile(found->second);
-            timestamp_ms = CommitTimestamp(found->second, actions);
+            Actions actions = ReadCommitFile(file);
+            timestamp_ms = CommitTimestamp(file, actions);
             replay.Apply(std::move(actions));
-            last_file = found->second.string();
+            last_file = file.string();
         }
         Snapshot snapshot = replay.Finish(version, last_file);
         snapshot.checkpoint_used = checkpoint_used;
-        auto commit = listing_.commits.find(version);
-        snapshot.timestamp_ms = next <= version                    ? timestamp_ms
-                                : commit != listing_.commits.end() ? TimestampOf(version)
-                                                                   : 0;
+        snapshot.timestamp_ms = next <= version                      ? timestamp_ms
+                                : listing_.commits.contains(version) ? TimestampOf(version)
+                                                                     : 0;
         return snapshot;
     }
 

@@ -592,22 +592,37 @@ Json DeltaTypeOf(const std::string& duckdb_type) {
     return TypeTextParser(duckdb_type).ParseWhole();
 }
 
-std::string PartitionValueSql(const std::optional<std::string>& value, const Json& delta_type) {
+std::string ColumnMappingMode(const Metadata& metadata) {
+    auto found = metadata.configuration.find("delta.columnMapping.mode");
+    return found == metadata.configuration.end() ? "none" : found->second;
+}
+
+std::string PhysicalName(const std::string& name, const Json& field_metadata, const std::string& mapping_mode) {
+    if (mapping_mode != "none" && field_metadata.is_object()) {
+        auto found = field_metadata.find("delta.columnMapping.physicalName");
+        if (found != field_metadata.end() && found->is_string()) {
+            return found->get<std::string>();
+        }
+    }
+    return name;
+}
+
+std::optional<std::string> PartitionValueText(const std::optional<std::string>& value, const Json& delta_type) {
     if (!delta_type.is_string()) {
         throw UnsupportedType(TypeName(delta_type), "a partition column has a primitive type");
     }
     std::string name = delta_type.get<std::string>();
-    std::string duckdb_type = PrimitiveDuckDbType(name);
+    static_cast<void>(PrimitiveDuckDbType(name));
     // PROTOCOL.md: "An empty string for any type translates to a null partition value."
     if (!value || value->empty()) {
-        return fmt::format("CAST(NULL AS {})", duckdb_type);
+        return std::nullopt;
     }
     const std::string& text = *value;
     if (name == "string") {
-        return engine::QuoteLiteral(text);
+        return text;
     }
     if (name == "binary") {
-        return fmt::format("from_hex('{}')", HexOf(text));
+        return HexOf(text);
     }
     if (name == "boolean") {
         std::string lower = ToLower(text);
@@ -636,7 +651,26 @@ std::string PartitionValueSql(const std::optional<std::string>& value, const Jso
     if (!valid) {
         throw InvalidPartitionValue(text, name);
     }
-    return fmt::format("CAST({} AS {})", engine::QuoteLiteral(literal), duckdb_type);
+    return literal;
+}
+
+std::string PartitionValueCast(const std::string& text_sql, const Json& delta_type) {
+    std::string name = delta_type.is_string() ? delta_type.get<std::string>() : "";
+    if (name == "string") {
+        return text_sql;
+    }
+    if (name == "binary") {
+        return fmt::format("from_hex({})", text_sql);
+    }
+    return fmt::format("CAST({} AS {})", text_sql, DuckDbType(delta_type));
+}
+
+std::string PartitionValueSql(const std::optional<std::string>& value, const Json& delta_type) {
+    std::optional<std::string> text = PartitionValueText(value, delta_type);
+    if (!text) {
+        return fmt::format("CAST(NULL AS {})", DuckDbType(delta_type));
+    }
+    return PartitionValueCast(engine::QuoteLiteral(*text), delta_type);
 }
 
 std::string PartitionValueExpression(const std::string& value_sql, const Json& delta_type) {

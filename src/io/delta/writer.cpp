@@ -10,6 +10,7 @@
 
 #include "actions.hpp"
 #include "commit.hpp"
+#include "file_bounds.hpp"
 #include "file_stats.hpp"
 #include "log_listing.hpp"
 #include "scan.hpp"
@@ -73,19 +74,11 @@ std::vector<std::string> FieldNames(const std::vector<Field>& fields) {
 }
 
 std::optional<int64_t> NumRecords(const AddFile& file) {
-    if (!file.stats) {
+    std::optional<FileStats> stats = file.stats ? ParseFileStats(*file.stats) : std::nullopt;
+    if (!stats || !stats->num_records) {
         return std::nullopt;
     }
-    try {
-        Json stats = Json::parse(*file.stats);
-        if (stats.contains("numRecords") && stats["numRecords"].is_number_integer()) {
-            int64_t rows = stats["numRecords"].get<int64_t>();
-            return rows - (file.deletion_vector ? file.deletion_vector->cardinality : 0);
-        }
-    } catch (const Json::exception&) {
-        return std::nullopt;
-    }
-    return std::nullopt;
+    return *stats->num_records - (file.deletion_vector ? file.deletion_vector->cardinality : 0);
 }
 
 /// A staged Delta write: data files beside the table, its commit planned.
@@ -196,11 +189,11 @@ private:
             return std::nullopt;
         }
         LogListing listing = ListLog(table_);
-        for (auto commit = listing.commits.rbegin(); commit != listing.commits.rend(); ++commit) {
-            if (commit->first > snapshot_->version) {
+        for (auto version = listing.commits.rbegin(); version != listing.commits.rend(); ++version) {
+            if (*version > snapshot_->version) {
                 continue;
             }
-            Actions actions = ReadCommitFile(commit->second);
+            Actions actions = ReadCommitFile(listing.CommitPath(*version));
             bool ours = std::any_of(actions.txns.begin(), actions.txns.end(), [this](const Txn& txn) {
                 return txn.app_id == *write_.app_id;
             });
@@ -493,63 +486,40 @@ private:
         return Join(conditions, " AND ");
     }
 
-    /// Files whose key statistics (min/max, or partition values) overlap the batch's key range.
+    /// Files whose key bounds (min/max statistics, or partition values) overlap the batch's key range, or
+    /// that may hold a null key when the batch has one (keys match with IS NOT DISTINCT FROM).
     std::vector<const AddFile*> CandidateFiles(const std::string& batch_scan) {
         std::vector<const AddFile*> files = AllFiles();
         if (files.empty()) {
             return files;
         }
+        std::vector<BoundedColumn> columns;
         std::vector<std::string> ranges;
-        std::vector<std::string> file_columns = {QuoteIdentifier("file")};
         std::vector<std::string> overlaps;
-        for (size_t k = 0; k < write_.keys.size(); ++k) {
-            const Field* field = FindField(fields_, write_.keys[k]);
-            std::string column = QuoteIdentifier(field->name);
-            ranges.push_back(fmt::format("min({0}) AS min_{1}, max({0}) AS max_{1}", column, k));
-            file_columns.push_back(fmt::format("file_min_{}", k));
-            file_columns.push_back(fmt::format("file_max_{}", k));
-            overlaps.push_back(
-                fmt::format("coalesce(NOT (f.file_max_{0} < b.min_{0} OR f.file_min_{0} > b.max_{0}), true)", k));
-        }
-        std::vector<std::string> rows;
-        for (size_t i = 0; i < files.size(); ++i) {
-            Json stats = Json::object();
-            if (files[i]->stats) {
-                try {
-                    stats = Json::parse(*files[i]->stats);
-                } catch (const Json::exception&) {
-                    stats = Json::object();
-                }
+        for (const auto& key : write_.keys) {
+            std::string column = QuoteIdentifier(FindField(fields_, key)->name);
+            // A key column the table's files do not have yet (merge_schema) bounds nothing: every file stays.
+            std::optional<BoundedColumn> bounded = TryGetBoundedColumn(snapshot_->metadata, {key});
+            if (!bounded) {
+                continue;
             }
-            std::vector<std::string> values = {std::to_string(i)};
-            for (const auto& key : write_.keys) {
-                const Field* field = FindField(fields_, key);
-                std::string type = DuckDbType(field->type);
-                if (Contains(partition_columns_, field->name)) {
-                    auto found = files[i]->partition_values.find(field->name);
-                    std::string value = PartitionValueSql(
-                        found == files[i]->partition_values.end() ? std::nullopt : found->second, field->type);
-                    values.push_back(value);
-                    values.push_back(value);
-                    continue;
-                }
-                for (const char* bound : {"minValues", "maxValues"}) {
-                    const Json* value = stats.contains(bound) && stats[bound].contains(field->name)
-                                            ? &stats[bound][field->name]
-                                            : nullptr;
-                    if (value == nullptr || value->is_null() || value->is_object()) {
-                        values.push_back(fmt::format("CAST(NULL AS {})", type));
-                    } else {
-                        std::string text = value->is_string() ? value->get<std::string>() : value->dump();
-                        values.push_back(fmt::format("TRY_CAST({} AS {})", QuoteLiteral(text), type));
-                    }
-                }
-            }
-            rows.push_back("(" + Join(values, ", ") + ")");
+            size_t k = columns.size();
+            columns.push_back(std::move(*bounded));
+            ranges.push_back(
+                fmt::format("min({0}) AS min_{1}, max({0}) AS max_{1}, bool_or({0} IS NULL) AS null_{1}", column, k));
+            overlaps.push_back(fmt::format("(coalesce(NOT (f.{0} < b.min_{2} OR f.{1} > b.max_{2}), true) OR "
+                                           "(b.null_{2} AND coalesce(f.{3}, true)))",
+                                           MaxBoundColumn(k),
+                                           MinBoundColumn(k),
+                                           k,
+                                           SomeNullColumn(k)));
         }
-        std::string sql = fmt::format("SELECT f.file FROM (VALUES {}) AS f({}), (SELECT {} FROM {}) AS b WHERE {}",
-                                      Join(rows, ", "),
-                                      Join(file_columns, ", "),
+        if (columns.empty()) {
+            return files;
+        }
+        std::string sql = fmt::format("SELECT f.{} FROM {} AS f, (SELECT {} FROM {}) AS b WHERE {} ORDER BY 1",
+                                      BOUNDED_FILE_COLUMN,
+                                      FileBoundsSql(*snapshot_, files, columns),
                                       Join(ranges, ", "),
                                       batch_scan,
                                       Join(overlaps, " AND "));
@@ -796,7 +766,7 @@ bool IsCommitPublished(const std::string& table_root, const std::string& publish
     }
     LogListing listing = ListLog(table_root);
     for (auto commit = listing.commits.upper_bound(read_version); commit != listing.commits.end(); ++commit) {
-        Actions actions = ReadCommitFile(commit->second);
+        Actions actions = ReadCommitFile(listing.CommitPath(*commit));
         if (actions.commit_info && actions.commit_info->value("txnId", "") == txn_id) {
             return true;
         }

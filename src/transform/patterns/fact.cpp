@@ -82,9 +82,7 @@ public:
 
 private:
     void Check(const ParamReader& params) const override {
-        for (const auto& lookup : Lookups(params)) {
-            static_cast<void>(lookup);
-        }
+        static_cast<void>(Lookups(params));
         if (params.GetBool("deduplicate") && params.GetColumnList("keys").empty()) {
             throw params.Invalid("keys", "deduplicate: true needs keys (the columns that identify a duplicate)");
         }

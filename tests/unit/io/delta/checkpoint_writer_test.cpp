@@ -1,6 +1,8 @@
-// Checkpoints: Spark's parquet layout, a lossless round trip through ParseAction, atomic publication.
+// Checkpoints: Spark's parquet layout, a lossless round trip through ParseAction and the checkpoint reader,
+// older layouts without optional fields, atomic publication.
 #include "../io_test_support.hpp"
 #include "delta/actions.hpp"
+#include "delta/checkpoint_reader.hpp"
 #include "delta/checkpoint_writer.hpp"
 #include "delta/types.hpp"
 #include <gtest/gtest.h>
@@ -164,6 +166,93 @@ TEST_F(DeltaCheckpointWriterTest, RoundTripsThroughParseAction) {
     EXPECT_EQ(last["sizeInBytes"], fs::file_size(file));
     EXPECT_EQ(last["numOfAddFiles"], 2);
     EXPECT_TRUE(StagingLeftovers().empty());
+}
+
+TEST_F(DeltaCheckpointWriterTest, RoundTripsThroughTheCheckpointReader) {
+    Snapshot snapshot = MakeSnapshot(PathOf("table").string());
+    delta::WriteCheckpoint(*connection_, snapshot);
+    Actions actions =
+        delta::ReadCheckpoint(*connection_, {PathOf("table/_delta_log/00000000000000000012.checkpoint.parquet")});
+
+    ASSERT_TRUE(actions.protocol.has_value());
+    EXPECT_EQ(actions.protocol->min_reader_version, 3);
+    EXPECT_EQ(actions.protocol->reader_features, snapshot.protocol.reader_features);
+    EXPECT_EQ(actions.protocol->writer_features, snapshot.protocol.writer_features);
+    ASSERT_TRUE(actions.metadata.has_value());
+    EXPECT_EQ(actions.metadata->id, snapshot.metadata.id);
+    EXPECT_EQ(actions.metadata->schema_string, snapshot.metadata.schema_string);
+    EXPECT_EQ(actions.metadata->partition_columns, snapshot.metadata.partition_columns);
+    EXPECT_EQ(actions.metadata->configuration, snapshot.metadata.configuration);
+    ASSERT_EQ(actions.txns.size(), 1U);
+    EXPECT_EQ(actions.txns[0].app_id, "stream-1");
+    EXPECT_EQ(actions.txns[0].version, 41);
+
+    ASSERT_EQ(actions.adds.size(), 2U);
+    std::sort(actions.adds.begin(), actions.adds.end(), [](const AddFile& left, const AddFile& right) {
+        return left.path < right.path;
+    });
+    for (size_t index = 0; index < 2; ++index) {
+        const AddFile& expected = snapshot.files[index];
+        const AddFile& actual = actions.adds[index];
+        EXPECT_EQ(actual.path, expected.path); // decoded from "part%200.parquet"
+        EXPECT_EQ(actual.partition_values, expected.partition_values);
+        EXPECT_EQ(actual.size, expected.size);
+        EXPECT_EQ(actual.modification_time, expected.modification_time);
+        EXPECT_FALSE(actual.data_change);
+        EXPECT_EQ(actual.stats, expected.stats);
+        ASSERT_EQ(actual.deletion_vector.has_value(), expected.deletion_vector.has_value());
+        if (expected.deletion_vector) {
+            EXPECT_EQ(actual.deletion_vector->UniqueId(), expected.deletion_vector->UniqueId());
+            EXPECT_EQ(actual.deletion_vector->size_in_bytes, 36);
+            EXPECT_EQ(actual.deletion_vector->cardinality, 2);
+        }
+    }
+    ASSERT_EQ(actions.removes.size(), 1U);
+    EXPECT_EQ(actions.removes[0].path, "day=2023-12-31/old.parquet");
+    EXPECT_EQ(actions.removes[0].deletion_timestamp, 1700000000300);
+    EXPECT_EQ(actions.removes[0].partition_values, snapshot.tombstones[0].partition_values);
+    EXPECT_EQ(actions.removes[0].size, 77);
+    EXPECT_FALSE(actions.removes[0].deletion_vector.has_value());
+}
+
+TEST_F(DeltaCheckpointWriterTest, CheckpointsWithoutOptionalFieldsAreRead) {
+    // An older writer's layout: no txn column, no stats or deletion vectors in add, no size in remove.
+    fs::create_directories(PathOf("old"));
+    std::string file = PathOf("old/00000000000000000003.checkpoint.parquet").string();
+    connection_->Execute(
+        "COPY (SELECT * FROM (VALUES "
+        "({'path': 'a%20b.parquet', 'partitionValues': MAP {'day': NULL}, 'size': 10, 'modificationTime': 5, "
+        "'dataChange': false}, NULL, NULL, NULL), "
+        "(NULL, {'path': 'old.parquet', 'deletionTimestamp': 7, 'dataChange': true}, NULL, NULL), "
+        "(NULL, NULL, {'id': 'm', 'schemaString': " +
+        engine::QuoteLiteral(delta::SerializeSchema({Field{"day", "date", true, Json::object()}})) +
+        ", 'partitionColumns': ['day'], 'configuration': MAP {'k': 'v'}}, NULL), "
+        "(NULL, NULL, NULL, {'minReaderVersion': 1, 'minWriterVersion': 2})"
+        ") t(\"add\", \"remove\", metaData, protocol)) TO " +
+        engine::QuoteLiteral(file) + " (FORMAT parquet)");
+    Actions actions = delta::ReadCheckpoint(*connection_, {file});
+    ASSERT_EQ(actions.adds.size(), 1U);
+    EXPECT_EQ(actions.adds[0].path, "a b.parquet");
+    EXPECT_EQ(actions.adds[0].partition_values, (std::map<std::string, std::optional<std::string>>{{"day", {}}}));
+    EXPECT_EQ(actions.adds[0].size, 10);
+    EXPECT_EQ(actions.adds[0].stats, std::nullopt);
+    EXPECT_FALSE(actions.adds[0].deletion_vector.has_value());
+    ASSERT_EQ(actions.removes.size(), 1U);
+    EXPECT_EQ(actions.removes[0].size, std::nullopt);
+    EXPECT_EQ(actions.removes[0].deletion_timestamp, 7);
+    EXPECT_TRUE(actions.txns.empty());
+    ASSERT_TRUE(actions.metadata.has_value());
+    EXPECT_EQ(actions.metadata->configuration.at("k"), "v");
+    ASSERT_TRUE(actions.protocol.has_value());
+    EXPECT_EQ(actions.protocol->min_writer_version, 2);
+
+    // A file that is not a checkpoint is a log error naming it.
+    WriteText("old/00000000000000000004.checkpoint.parquet", "not parquet");
+    Error error = CaptureError([&] {
+        static_cast<void>(delta::ReadCheckpoint(*connection_, {PathOf("old/00000000000000000004.checkpoint.parquet")}));
+    });
+    EXPECT_EQ(error.Code(), ErrorCode::DELTA_LOG_INVALID);
+    EXPECT_NE(error.Message().find("00000000000000000004.checkpoint.parquet"), std::string::npos);
 }
 
 TEST_F(DeltaCheckpointWriterTest, LayoutMatchesSparkCheckpoints) {

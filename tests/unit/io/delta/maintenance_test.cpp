@@ -229,7 +229,7 @@ TEST_F(DeltaMaintenanceTest, OptimizeCompactsSmallFilesPerPartitionKeepingRows) 
     }
     EXPECT_EQ(OrderedRows(Table(), "id, p, s, x"), before);
 
-    delta::Actions commit = delta::ReadCommitFile(delta::ListLog(PathOf("table")).commits.at(3));
+    delta::Actions commit = delta::ReadCommitFile(delta::ListLog(PathOf("table")).CommitPath(3));
     EXPECT_EQ(commit.removes.size(), 6u);
     for (const auto& remove : commit.removes) {
         EXPECT_FALSE(remove.data_change);

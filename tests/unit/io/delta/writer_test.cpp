@@ -49,7 +49,8 @@ protected:
         std::vector<delta::Actions> commits;
         delta::LogListing listing = delta::ListLog(PathOf("table"));
         int64_t expected_version = 0;
-        for (const auto& [version, path] : listing.commits) {
+        for (int64_t version : listing.commits) {
+            fs::path path = listing.CommitPath(version);
             EXPECT_EQ(version, expected_version++) << "the log has a gap";
             std::ifstream stream(path);
             std::string line;
@@ -172,6 +173,21 @@ TEST_F(DeltaWriteTest, UpsertRewritesOnlyTouchedFiles) {
     EXPECT_EQ(TableRows("count(*), max(v) FILTER (id = 4), max(v) FILTER (id = 200)"),
               (std::vector<std::string>{"32|v1|once"}));
     EXPECT_TRUE(Commits().back().removes.empty());
+}
+
+TEST_F(DeltaWriteTest, UpsertOfANullKeyRewritesTheFileThatHoldsOne) {
+    // Keys match with IS NOT DISTINCT FROM: a null key replaces the row with a null key, wherever the
+    // statistics of the other keys put its file.
+    Source("SELECT * FROM (VALUES (1, 'a'), (2, 'b')) t(id, v)");
+    WriteDelta(WriteMode::APPEND);
+    Source("SELECT * FROM (VALUES (NULL, 'null key'), (20, 't')) t(id, v)");
+    WriteDelta(WriteMode::APPEND);
+    Source("SELECT * FROM (VALUES (NULL, 'replaced'), (100, 'new')) t(id, v)");
+    WriteOutcome upserted = WriteDelta(WriteMode::UPSERT, {"id"});
+    EXPECT_EQ(upserted.rows_in_target, 5);
+    EXPECT_EQ(TableRows("id, v"), (std::vector<std::string>{"100|new", "1|a", "20|t", "2|b", "NULL|replaced"}));
+    // Only the file with the null key was rewritten.
+    EXPECT_EQ(Commits().back().removes.size(), 1u);
 }
 
 TEST_F(DeltaWriteTest, SchemaEvolutionNeedsMergeSchema) {
