@@ -3,7 +3,6 @@
 
 #include <map>
 #include <optional>
-#include <set>
 
 #include "file_bounds.hpp"
 #include <fmt/format.h>
@@ -39,23 +38,6 @@ struct ColumnTest {
     std::string op;                  ///< COMPARE: with the column on the left
     std::vector<const Json*> literals;
 };
-
-const std::set<std::string>& NumericTypeIds() {
-    static const std::set<std::string> ids = {"TINYINT",
-                                              "SMALLINT",
-                                              "INTEGER",
-                                              "BIGINT",
-                                              "HUGEINT",
-                                              "UTINYINT",
-                                              "USMALLINT",
-                                              "UINTEGER",
-                                              "UBIGINT",
-                                              "UHUGEINT",
-                                              "DECIMAL",
-                                              "FLOAT",
-                                              "DOUBLE"};
-    return ids;
-}
 
 std::string Text(const Json& node, const char* key) {
     auto found = node.find(key);
@@ -103,7 +85,7 @@ std::optional<LiteralFamily> FamilyOf(const Json* node) {
         if (id == "VARCHAR") {
             return LiteralFamily::UNTYPED_STRING;
         }
-        if (NumericTypeIds().contains(id)) {
+        if (engine::IsNumericType(id)) {
             return LiteralFamily::NUMBER;
         }
         return std::nullopt;
@@ -117,7 +99,7 @@ std::optional<LiteralFamily> FamilyOf(const Json* node) {
         if (id == "VARCHAR") {
             return LiteralFamily::TYPED_STRING;
         }
-        if (NumericTypeIds().contains(id)) {
+        if (engine::IsNumericType(id)) {
             return LiteralFamily::NUMBER;
         }
         if (id == "DATE" || id == "TIMESTAMP") {
