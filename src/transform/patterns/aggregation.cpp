@@ -118,7 +118,7 @@ private:
                                      grain_list,
                                      QuoteIdentifier(*watermark),
                                      *input.target,
-                                     NullSafeKeysEqual("s", "t", grain),
+                                     KeysEqual("s", "t", grain),
                                      QuoteIdentifier(*watermark));
             }
         }
@@ -134,16 +134,6 @@ private:
         return fmt::format("SELECT *{} FROM ({}) AS odibi_aggregate",
                            audited,
                            Fold(*strategy, aggregate, *input.target, grain, measures, *watermark, audit.names));
-    }
-
-    static std::string
-    NullSafeKeysEqual(const std::string& left, const std::string& right, const std::vector<std::string>& keys) {
-        std::vector<std::string> terms;
-        for (const auto& key : keys) {
-            std::string quoted = QuoteIdentifier(key);
-            terms.push_back(fmt::format("{}.{} IS NOT DISTINCT FROM {}.{}", left, quoted, right, quoted));
-        }
-        return Join(terms, " AND ");
     }
 
     // The new aggregate folded into the existing one.
@@ -162,7 +152,7 @@ private:
                                "UNION ALL BY NAME {1}",
                                existing,
                                aggregate,
-                               NullSafeKeysEqual("e", "n", grain));
+                               KeysEqual("e", "n", grain));
         }
         std::vector<std::string> select;
         for (const auto& column : grain) {
@@ -189,7 +179,7 @@ private:
                            engine::QuoteIdentifierList(excluded),
                            existing,
                            aggregate,
-                           NullSafeKeysEqual("e", "n", grain));
+                           KeysEqual("e", "n", grain));
     }
 };
 

@@ -135,7 +135,7 @@ std::string KeysEqual(const std::string& left, const std::string& right, const s
     std::vector<std::string> terms;
     for (const auto& key : keys) {
         std::string quoted = engine::QuoteIdentifier(key);
-        terms.push_back(fmt::format("{}.{} = {}.{}", left, quoted, right, quoted));
+        terms.push_back(fmt::format("{}.{} IS NOT DISTINCT FROM {}.{}", left, quoted, right, quoted));
     }
     return Join(terms, " AND ");
 }

@@ -53,7 +53,8 @@ void CheckTargetParams(const ParamReader& params);
 /// The columns of the existing target (empty when there is none).
 [[nodiscard]] RelationColumns TargetColumns(const TransformInput& input);
 
-/// `a.c1 = b.c1 AND a.c2 = b.c2 ...` over quoted columns.
+/// `a.c1 IS NOT DISTINCT FROM b.c1 AND ...` over quoted columns: NULL keys match each other, as
+/// they do in the keyed writes (upsert, append_once, delete_match) that patterns feed.
 [[nodiscard]] std::string
 KeysEqual(const std::string& left, const std::string& right, const std::vector<std::string>& keys);
 
