@@ -22,6 +22,7 @@
 #include "odibi/engine/sql.hpp"
 #include "odibi/io/delta.hpp"
 #include "odibi/io/formats.hpp"
+#include "odibi/io/postgres.hpp"
 #include "odibi/transform/transformer.hpp"
 
 namespace odibi::execute {
@@ -436,6 +437,9 @@ private:
                 reads_target_ = true;
             }
         }
+        if (auto baseline = transformer.BaselineOf(config_.params)) {
+            input.baseline = LoadBaseline(*baseline);
+        }
         phase_ = "transform";
         step_ = fmt::format("transformer {}", *config_.transformer);
         config_path_ = config_.config_path + ".transformer";
@@ -443,10 +447,147 @@ private:
         step_input_ = current.value_or("");
         std::string select = transformer.CompileSql(config_.params, input);
         CreateView(relation, "transform", step_, select);
+        if (auto warning = transformer.WarningSql(config_.params, input)) {
+            if (auto message = connection_.Query(*warning).Scalar()) {
+                result_.warnings.push_back(*message);
+            }
+        }
+        if (auto rejected = transformer.RejectedRowsOf(config_.params, input)) {
+            WriteRejectedRows(*rejected);
+        }
         if (target) {
             PlanTargetWrite(transformer, *target, input.target.has_value());
         }
         return relation;
+    }
+
+    /// The earlier state a pattern compares its input with, as a relation; nullopt when there is none yet.
+    /// A database baseline is copied into a table (one query on the server); a snapshot is the Delta
+    /// table's latest version, or the one before it when the table is the node's own input (whose latest
+    /// version is the input itself).
+    std::optional<std::string> LoadBaseline(const transform::BaselineReference& baseline) {
+        config_path_ = fmt::format("{}.params.{}", config_.config_path, baseline.param);
+        std::string relation = Internal("baseline");
+        if (baseline.database_connection) {
+            const std::string& name = *baseline.database_connection;
+            const auto* connection = context_.project.TryGetConnection(name);
+            if (connection == nullptr || connection->type != config::ConnectionType::POSTGRES) {
+                std::vector<std::string> databases;
+                for (const auto& [candidate, candidate_config] : context_.project.connections) {
+                    if (candidate_config.type == config::ConnectionType::POSTGRES) {
+                        databases.push_back(candidate);
+                    }
+                }
+                throw Error(ErrorCode::INVALID_TRANSFORMER_PARAMS,
+                            ErrorSource::USER,
+                            fmt::format("{} \"{}\" of transformer '{}' is {}; the keys are read from a postgres "
+                                        "connection",
+                                        baseline.param,
+                                        name,
+                                        *config_.transformer,
+                                        connection == nullptr
+                                            ? "not a connection of this project"
+                                            : "a " + config::ConnectionTypeName(connection->type) + " connection"))
+                    .WithLocation(context_.project.locations.Find(config_path_))
+                    .WithSuggestion(databases.empty()
+                                        ? "add a connection with type: postgres (host, database, auth) and name it here"
+                                        : fmt::format("postgres connections: {}", Join(databases, ", ")));
+            }
+            phase_ = "read";
+            step_ = fmt::format("source keys from connection {}", name);
+            sql_ = baseline.query;
+            auto started = Now();
+            int64_t rows =
+                io::LoadPostgresQuery(connection_,
+                                      io::PostgresEndpointOf(*connection, ErrorCode::INVALID_VALUE, baseline.param),
+                                      baseline.query,
+                                      relation);
+            result_.steps.push_back({phase_,
+                                     fmt::format("{}: {} row(s)", step_, rows),
+                                     SecretRegistry::Redact(baseline.query),
+                                     MillisecondsBetween(started, Now())});
+            return relation;
+        }
+        config::WriteConfig table = SnapshotTable(baseline);
+        const io::Storage& storage = StorageFor(table.connection);
+        std::string directory = storage.Resolve(*table.path);
+        if (!io::delta::IsDeltaTable(directory)) {
+            return std::nullopt;
+        }
+        bool is_input = config_.read && config_.read->format == "delta" &&
+                        config_.read->connection.value_or("") == table.connection && config_.read->path == table.path;
+        int64_t version = io::delta::LoadSnapshot(connection_, directory).version - (is_input ? 1 : 0);
+        if (version < 0) {
+            return std::nullopt;
+        }
+        config::ReadConfig read = io::ReadBackConfig(table);
+        read.time_travel = config::Json{{"as_of_version", version}};
+        CreateView(relation,
+                   "read",
+                   fmt::format("read the previous snapshot {} (version {})", *table.path, version),
+                   "SELECT * FROM " + io::BuildPinnedScan(read, storage, connection_));
+        return relation;
+    }
+
+    /// The Delta table a snapshot baseline names, else the node's Delta write target, else its Delta input.
+    config::WriteConfig SnapshotTable(const transform::BaselineReference& baseline) const {
+        config::WriteConfig table;
+        if (baseline.table) {
+            table = PatternTarget(*baseline.table);
+        } else if (config_.write && config_.write->format == "delta") {
+            table = *config_.write;
+        } else if (config_.read && config_.read->format == "delta" && config_.read->path) {
+            table.connection = config_.read->connection.value_or("");
+            table.path = config_.read->path;
+            table.format = "delta";
+            table.config_path = config_.read->config_path;
+        } else {
+            throw Error(ErrorCode::INVALID_TRANSFORMER_PARAMS,
+                        ErrorSource::USER,
+                        fmt::format("transformer '{}' compares Delta snapshots, and node '{}' neither writes nor reads "
+                                    "a Delta table",
+                                    *config_.transformer,
+                                    node_.name))
+                .WithLocation(context_.project.locations.Find(config_path_))
+                .WithSuggestion("give connection and path of the Delta table whose previous snapshot to compare with");
+        }
+        if (table.format != "delta") {
+            throw Error(ErrorCode::INVALID_TRANSFORMER_PARAMS,
+                        ErrorSource::USER,
+                        fmt::format("transformer '{}' compares Delta snapshots; {} is {}, which keeps no versions",
+                                    *config_.transformer,
+                                    *table.path,
+                                    table.format))
+                .WithLocation(context_.project.locations.Find(config_path_))
+                .WithSuggestion("name a Delta table (a directory with a _delta_log), or use mode: sql_compare");
+        }
+        return table;
+    }
+
+    /// Appends the rows a pattern set aside (fact orphans) to their destination before the node's write:
+    /// if that write fails, a re-run sets the same rows aside again, so none is lost.
+    void WriteRejectedRows(const transform::RejectedRows& rejected) {
+        config::WriteConfig destination = PatternTarget(rejected.destination);
+        destination.mode = config::WriteMode::APPEND;
+        destination.options = config::Json::object();
+        destination.partition_by.clear();
+        if (rejected.format) {
+            destination.format = *rejected.format;
+        }
+        std::string relation = Internal("rejected");
+        Execute("transform",
+                fmt::format("set aside {}", rejected.description),
+                fmt::format("CREATE OR REPLACE TABLE {} AS {}", relation, rejected.select));
+        auto count = connection_.Query(fmt::format("SELECT count(*) FROM {}", relation)).Scalar();
+        if (!count || std::stoll(*count) == 0) {
+            return;
+        }
+        AppendQuarantine(
+            destination,
+            relation,
+            fmt::format(
+                "quarantine {} {} to {} {}", *count, rejected.description, destination.format, *destination.path),
+            rejected.description);
     }
 
     /// A pattern that writes its own target (merge, scd2) becomes the node's write. A `write:` block
@@ -711,20 +852,31 @@ private:
     /// Quarantined rows are appended before the node's own write: if that write fails, a re-run
     /// quarantines the same rows again (they carry the run id in _source_batch_id), so none is lost.
     void WriteQuarantine(const config::QuarantineConfig& quarantine, const ValidationOutcome& outcome) {
-        phase_ = "quarantine";
-        step_ = fmt::format("quarantine {} row(s) to {} {}",
-                            outcome.rows_quarantined,
-                            quarantine.write.format,
-                            quarantine.write.path.value_or(quarantine.write.table.value_or("")));
         config_path_ = quarantine.config_path;
+        AppendQuarantine(quarantine.write,
+                         outcome.quarantined_relation,
+                         fmt::format("quarantine {} row(s) to {} {}",
+                                     outcome.rows_quarantined,
+                                     quarantine.write.format,
+                                     quarantine.write.path.value_or(quarantine.write.table.value_or(""))),
+                         "row(s) that failed quarantine tests");
+    }
+
+    /// Appends `relation` to a quarantine target and records it: rows_quarantined, the location, a
+    /// warning ("<n> <what> were appended to <location>") and the write's statements as steps.
+    void AppendQuarantine(const config::WriteConfig& write,
+                          const std::string& relation,
+                          const std::string& step,
+                          const std::string& what) {
+        phase_ = "quarantine";
+        step_ = step;
         auto started = Now();
-        io::WriteOutcome written = io::Write(
-            connection_,
-            io::WriteRequest{quarantine.write, StorageFor(quarantine.write.connection), outcome.quarantined_relation});
-        result_.rows_quarantined = written.rows_written;
+        io::WriteOutcome written =
+            io::Write(connection_, io::WriteRequest{write, StorageFor(write.connection), relation});
+        result_.rows_quarantined = result_.rows_quarantined.value_or(0) + written.rows_written;
         result_.quarantine_location = written.location;
-        result_.warnings.push_back(fmt::format(
-            "{} row(s) failed quarantine tests and were appended to {}", written.rows_written, written.location));
+        result_.warnings.push_back(
+            fmt::format("{} {} were appended to {}", written.rows_written, what, written.location));
         int64_t elapsed = MillisecondsBetween(started, Now());
         for (const auto& statement : written.sql) {
             result_.steps.push_back({phase_, step_, SecretRegistry::Redact(statement), elapsed});

@@ -25,6 +25,8 @@ public:
     /// The value, or nullptr when absent or null.
     [[nodiscard]] const config::Json* TryGet(std::string_view name) const;
     [[nodiscard]] bool Has(std::string_view name) const { return TryGet(name) != nullptr; }
+    /// The params as written (where an explicit null means something, e.g. soft_delete_col: null).
+    [[nodiscard]] const config::Json& Raw() const { return params_; }
 
     /// A `string` param: its value, else the spec default ("" when it has none).
     [[nodiscard]] std::string GetString(std::string_view name) const;

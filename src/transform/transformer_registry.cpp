@@ -89,8 +89,6 @@ std::vector<std::string> TransformerRegistry::Names() const {
 const std::vector<std::string>& TransformerRegistry::PlannedNames() {
     static const std::vector<std::string> planned = [] {
         std::vector<std::string> names = {
-            // warehousing (cross_check is a check node typed by the config layer, not a transformer)
-            "detect_deletes",
             // Odibi's geocode is a stub that returns its input unchanged: refused with that reason (Get)
             "geocode",
             // domain transformers

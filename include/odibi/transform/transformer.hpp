@@ -50,6 +50,9 @@ struct TransformInput {
     /// Patterns with a target (TargetOf): the quoted view of the target's rows, or nullopt when the
     /// target does not exist yet (a first run).
     std::optional<std::string> target = std::nullopt;
+    /// Patterns that compare their input with an earlier state (BaselineOf): the quoted view of it, or
+    /// nullopt when there is none yet (a first run).
+    std::optional<std::string> baseline = std::nullopt;
     /// The run's load time as a SQL expression of type TIMESTAMP (UTC): every row a pattern stamps in
     /// one run (load_timestamp, valid_from, audit columns) carries the same value.
     std::string load_time = "CAST(get_current_timestamp() AT TIME ZONE 'UTC' AS TIMESTAMP)";
@@ -69,6 +72,28 @@ struct TargetReference {
     std::optional<std::string> connection; ///< an explicit `connection` param
     std::string path;                      ///< the `target` (or `path`) param as written
     std::string param;                     ///< the param the path came from ("target", "path")
+};
+
+/// Where a pattern's target is, as its params say (see TargetReference), when the pattern sets rows
+/// aside there (fact's orphan quarantine): the executor appends `select`'s rows to it before the
+/// node's own write.
+struct RejectedRows {
+    TargetReference destination;
+    std::optional<std::string> format; ///< else by the path's extension, as for targets
+    std::string select;                ///< a SELECT over the views of the TransformInput
+    std::string description;           ///< "orphan rows", for the story
+};
+
+/// The earlier state a pattern compares its input with (detect_deletes), which the executor loads as
+/// TransformInput.baseline. Exactly one of `table` and `database_connection` is meaningful.
+struct BaselineReference {
+    /// snapshot_diff: the Delta table whose previous snapshot is the baseline; without `table` the node's
+    /// Delta write target, else its Delta input.
+    std::optional<TargetReference> table;
+    /// sql_compare: a database connection and the query whose rows are the baseline.
+    std::optional<std::string> database_connection;
+    std::string query;
+    std::string param; ///< the param that names it, for locations
 };
 
 class Transformer {
@@ -98,6 +123,26 @@ public:
     [[nodiscard]] virtual std::optional<TargetWrite> WritesTarget(const config::Json& params, bool has_target) const {
         static_cast<void>(params);
         static_cast<void>(has_target);
+        return std::nullopt;
+    }
+    /// Patterns that set rows aside (fact with orphan_handling: quarantine): where, and which rows.
+    [[nodiscard]] virtual std::optional<RejectedRows> RejectedRowsOf(const config::Json& params,
+                                                                     const TransformInput& input) const {
+        static_cast<void>(params);
+        static_cast<void>(input);
+        return std::nullopt;
+    }
+    /// Patterns that compare their input with an earlier state (detect_deletes): which state.
+    [[nodiscard]] virtual std::optional<BaselineReference> BaselineOf(const config::Json& params) const {
+        static_cast<void>(params);
+        return std::nullopt;
+    }
+    /// A query over the views of `input` that returns one row with one VARCHAR: a warning for the run
+    /// (detect_deletes over its threshold with on_threshold_breach: warn), or NULL. Nullopt: none.
+    [[nodiscard]] virtual std::optional<std::string> WarningSql(const config::Json& params,
+                                                                const TransformInput& input) const {
+        static_cast<void>(params);
+        static_cast<void>(input);
         return std::nullopt;
     }
 };

@@ -10,6 +10,7 @@ void RegisterBuiltinPatterns(TransformerRegistry& registry) {
     registry.Register(MakeAggregationPattern());
     registry.Register(MakeScd2Pattern());
     registry.Register(MakeMergePattern());
+    registry.Register(MakeDetectDeletesPattern());
 }
 
 } // namespace odibi::transform

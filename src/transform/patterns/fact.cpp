@@ -53,7 +53,8 @@ public:
               "surrogate key by the fact's source column (left join; the source column is kept and the surrogate "
               "key appended), orphan handling, measures and a grain check. A dimension with scd2: true is "
               "matched on its current rows, or with as_of: <fact date column> on the version valid at that time. "
-              "Orphans (no matching dimension row) get surrogate key 0 (unknown), or fail the node (reject).",
+              "Orphans (no matching dimension row) get surrogate key 0 (unknown), fail the node (reject), or are "
+              "removed and appended to the quarantine target with the reason (quarantine).",
               {RequiredParam("dimensions",
                              "list[object]",
                              "lookups: {source_column, dimension_table (a node), dimension_key, surrogate_key, "
@@ -61,8 +62,14 @@ public:
                OptionalParam("orphan_handling",
                              "string",
                              "unknown",
-                             "unknown: surrogate key 0; reject: fail with the orphan count",
-                             {"unknown", "reject"}),
+                             "unknown: surrogate key 0; reject: fail with the orphan count; quarantine: set the rows "
+                             "aside",
+                             {"unknown", "reject", "quarantine"}),
+               OptionalParam("quarantine",
+                             "object",
+                             "",
+                             "orphan_handling: quarantine: {connection, path (or table), format?, add_columns: "
+                             "{_rejection_reason, _rejected_at, _source_dimension}}; rows are appended"),
                OptionalParam("measures",
                              "list[string|map[string,string]]",
                              "",
@@ -87,6 +94,64 @@ private:
             throw params.Invalid("keys", "deduplicate: true needs keys (the columns that identify a duplicate)");
         }
         CheckAuditParam(params);
+        bool quarantines = params.GetEnum("orphan_handling") == "quarantine";
+        if (quarantines != params.Has("quarantine")) {
+            throw params.Invalid("quarantine",
+                                 quarantines
+                                     ? "orphan_handling: quarantine needs quarantine: {connection, path}, where "
+                                       "the orphan rows go"
+                                     : "quarantine: applies only with orphan_handling: quarantine");
+        }
+        if (quarantines) {
+            static_cast<void>(QuarantineOf(params));
+        }
+    }
+
+    [[nodiscard]] std::optional<RejectedRows> RejectedRowsOf(const config::Json& params,
+                                                             const TransformInput& input) const override {
+        ParamReader reader(Info(), params);
+        if (reader.GetEnum("orphan_handling") != "quarantine") {
+            return std::nullopt;
+        }
+        Quarantine quarantine = QuarantineOf(reader);
+        LookupSql lookup = LookUp(reader, input);
+        std::vector<std::string> select = {lookup.fact_star};
+        std::vector<std::string> reasons;
+        std::vector<std::string> dimensions;
+        // A row orphaned on a dimension is set aside before the later lookups: their keys stay NULL.
+        std::vector<std::string> matched_so_far;
+        for (size_t index = 0; index < lookup.lookups.size(); ++index) {
+            const Lookup& dimension = lookup.lookups[index];
+            std::string earlier = matched_so_far.empty() ? "true" : Join(matched_so_far, " AND ");
+            select.push_back(fmt::format("CASE WHEN {} THEN {} END AS {}",
+                                         earlier,
+                                         lookup.found[index],
+                                         QuoteIdentifier(dimension.surrogate_key)));
+            reasons.push_back(
+                fmt::format("WHEN {} IS NULL THEN {}",
+                            lookup.found[index],
+                            QuoteLiteral(fmt::format("Orphan record: no match in dimension '{}' on column '{}'",
+                                                     dimension.dimension_table,
+                                                     dimension.source_column))));
+            dimensions.push_back(
+                fmt::format("WHEN {} IS NULL THEN {}", lookup.found[index], QuoteLiteral(dimension.dimension_table)));
+            matched_so_far.push_back(lookup.found[index] + " IS NOT NULL");
+        }
+        if (quarantine.add_rejection_reason) {
+            select.push_back(fmt::format("CASE {} END AS _rejection_reason", Join(reasons, " ")));
+        }
+        if (quarantine.add_rejected_at) {
+            select.push_back(fmt::format("{} AT TIME ZONE 'UTC' AS _rejected_at", input.load_time));
+        }
+        if (quarantine.add_source_dimension) {
+            select.push_back(fmt::format("CASE {} END AS _source_dimension", Join(dimensions, " ")));
+        }
+        return RejectedRows{
+            quarantine.destination,
+            quarantine.format,
+            fmt::format(
+                "SELECT {} FROM {} WHERE NOT ({})", Join(select, ", "), lookup.from, Join(matched_so_far, " AND ")),
+            "orphan row(s)"};
     }
 
     static std::vector<Lookup> Lookups(const ParamReader& params) {
@@ -116,8 +181,18 @@ private:
         return lookups;
     }
 
-    std::string Compile(const ParamReader& params, const TransformInput& input) const override {
-        auto fact_columns = RelationColumns::OfInput(input);
+    // The lookups as SQL: the fact rows (deduplicated) left-joined to each dimension.
+    struct LookupSql {
+        std::vector<Lookup> lookups;
+        std::string from;               ///< "<rows> AS f LEFT JOIN ... AS odibi_d0 ..."
+        std::vector<std::string> found; ///< per lookup: the dimension's surrogate key, NULL for an orphan
+        std::string fact_star;          ///< f.* without columns named like a surrogate key
+        RelationColumns fact_columns;
+    };
+
+    static LookupSql LookUp(const ParamReader& params, const TransformInput& input) {
+        LookupSql sql{Lookups(params), "", {}, "", RelationColumns::OfInput(input)};
+        const RelationColumns& fact_columns = sql.fact_columns;
         std::string rows = input.relation;
         if (params.GetBool("deduplicate")) {
             auto keys = fact_columns.ResolveAll(params.GetColumnList("keys"), params, "keys");
@@ -126,12 +201,9 @@ private:
                                engine::QuoteIdentifierList(keys));
         }
         std::vector<std::string> joins;
-        std::vector<std::string> keys_found;
-        std::vector<std::string> orphan_terms;
-        std::vector<std::string> surrogate_names;
-        auto lookups = Lookups(params);
-        for (size_t index = 0; index < lookups.size(); ++index) {
-            const Lookup& lookup = lookups[index];
+        std::vector<std::string> replaced;
+        for (size_t index = 0; index < sql.lookups.size(); ++index) {
+            const Lookup& lookup = sql.lookups[index];
             std::string what = fmt::format("dimension \"{}\"", lookup.dimension_table);
             std::string param = fmt::format("dimensions[{}]", index);
             auto dimension = RelationColumns::OfDataset(input.connection, lookup.dimension_table, params, param);
@@ -155,26 +227,80 @@ private:
                                         filter,
                                         alias,
                                         on));
-            std::string found = fmt::format("{}.{}", alias, QuoteIdentifier(surrogate));
-            keys_found.push_back(fmt::format("coalesce({}, 0) AS {}", found, QuoteIdentifier(lookup.surrogate_key)));
-            orphan_terms.push_back(fmt::format("count(*) FILTER (WHERE {} IS NULL)", found));
-            surrogate_names.push_back(lookup.surrogate_key);
-        }
-        std::vector<std::string> replaced;
-        for (const auto& name : surrogate_names) {
-            if (auto existing = fact_columns.TryFind(name)) {
+            sql.found.push_back(fmt::format("{}.{}", alias, QuoteIdentifier(surrogate)));
+            if (auto existing = fact_columns.TryFind(lookup.surrogate_key)) {
                 replaced.push_back(fact_columns.Columns()[*existing].name);
             }
         }
-        std::string fact_star =
+        sql.fact_star =
             replaced.empty() ? "f.*" : fmt::format("f.* EXCLUDE ({})", engine::QuoteIdentifierList(replaced));
-        std::string from = fmt::format("{} AS f {}", rows, Join(joins, " "));
-        std::string looked_up = fmt::format("SELECT {}, {} FROM {}", fact_star, Join(keys_found, ", "), from);
-        if (params.GetEnum("orphan_handling") == "reject") {
-            looked_up = RejectOrphans(looked_up, from, orphan_terms, lookups);
+        sql.from = fmt::format("{} AS f {}", rows, Join(joins, " "));
+        return sql;
+    }
+
+    std::string Compile(const ParamReader& params, const TransformInput& input) const override {
+        LookupSql lookup = LookUp(params, input);
+        std::string orphan_handling = params.GetEnum("orphan_handling");
+        std::vector<std::string> keys_found;
+        std::vector<std::string> orphan_terms;
+        std::vector<std::string> matched;
+        std::vector<std::string> surrogate_names;
+        for (size_t index = 0; index < lookup.lookups.size(); ++index) {
+            const std::string& found = lookup.found[index];
+            std::string name = QuoteIdentifier(lookup.lookups[index].surrogate_key);
+            keys_found.push_back(orphan_handling == "quarantine" ? fmt::format("{} AS {}", found, name)
+                                                                 : fmt::format("coalesce({}, 0) AS {}", found, name));
+            orphan_terms.push_back(fmt::format("count(*) FILTER (WHERE {} IS NULL)", found));
+            matched.push_back(found + " IS NOT NULL");
+            surrogate_names.push_back(lookup.lookups[index].surrogate_key);
         }
-        std::string measured = Measures(params, looked_up, fact_columns, surrogate_names);
+        std::string looked_up =
+            fmt::format("SELECT {}, {} FROM {}", lookup.fact_star, Join(keys_found, ", "), lookup.from);
+        if (orphan_handling == "reject") {
+            looked_up = RejectOrphans(looked_up, lookup.from, orphan_terms, lookup.lookups);
+        } else if (orphan_handling == "quarantine") {
+            looked_up += " WHERE " + Join(matched, " AND "); // the orphans go to the quarantine (RejectedRowsOf)
+        }
+        std::string measured = Measures(params, looked_up, lookup.fact_columns, surrogate_names);
         return CheckGrain(params, measured, AuditColumnsOf(params, input, false));
+    }
+
+    // Where orphans go (orphan_handling: quarantine) and which columns describe them.
+    struct Quarantine {
+        TargetReference destination;
+        std::optional<std::string> format;
+        bool add_rejection_reason = true;
+        bool add_rejected_at = true;
+        bool add_source_dimension = true;
+    };
+
+    static Quarantine QuarantineOf(const ParamReader& params) {
+        ParamObject entry(params, "quarantine", params.TryGet("quarantine"));
+        entry.CheckKeys({"connection", "path", "table", "format", "add_columns"});
+        Quarantine quarantine;
+        auto path = entry.TryGetString("path");
+        auto table = entry.TryGetString("table");
+        if (path.has_value() == table.has_value()) {
+            throw entry.Invalid("path", "give the quarantine either path or table (below connection)");
+        }
+        quarantine.destination = TargetReference{entry.GetString("connection"), path ? *path : *table, "quarantine"};
+        quarantine.format = entry.TryGetString("format");
+        const config::Json* columns = params.TryGet("quarantine")->contains("add_columns")
+                                          ? &(*params.TryGet("quarantine"))["add_columns"]
+                                          : nullptr;
+        ParamObject add(params, "quarantine.add_columns", columns);
+        // Odibi writes these keys with the underscore (the column names); without it counts too.
+        std::vector<std::string> allowed;
+        for (const char* name : {"rejection_reason", "rejected_at", "source_dimension"}) {
+            allowed.emplace_back(name);
+            allowed.push_back(std::string("_") + name);
+        }
+        add.CheckKeys(allowed);
+        auto flag = [&add](const std::string& name) { return add.GetBool("_" + name, add.GetBool(name, true)); };
+        quarantine.add_rejection_reason = flag("rejection_reason");
+        quarantine.add_rejected_at = flag("rejected_at");
+        quarantine.add_source_dimension = flag("source_dimension");
+        return quarantine;
     }
 
     // Fails the query (DuckDB's error()) when any lookup found no dimension row.

@@ -65,5 +65,6 @@ std::unique_ptr<Transformer> MakeFactPattern();
 std::unique_ptr<Transformer> MakeAggregationPattern();
 std::unique_ptr<Transformer> MakeScd2Pattern();
 std::unique_ptr<Transformer> MakeMergePattern();
+std::unique_ptr<Transformer> MakeDetectDeletesPattern();
 
 } // namespace odibi::transform

@@ -100,7 +100,8 @@ struct LastCommand {
 class Executor {
 public:
     Executor(const TestCase& test_case, const RunnerOptions& options, std::ostream& report)
-        : test_case_(test_case), options_(options), report_(report) {}
+        : test_case_(test_case), options_(options), report_(report),
+          case_directory_(fs::absolute(test_case.path).parent_path().string()) {}
 
     TestOutcome Run() {
         TestOutcome outcome;
@@ -163,6 +164,7 @@ private:
         environment_["NO_COLOR"] = "1";
         environment_["TESTDIR"] = directory_.string();
         environment_["SHARED"] = options_.shared_directory;
+        environment_["CASEDIR"] = case_directory_;
         if (!options_.odibi_path.empty()) {
             environment_["ODIBI_BIN"] = options_.odibi_path;
         }
@@ -170,6 +172,7 @@ private:
 
     std::string Expand(std::string text) const {
         text = ReplaceAll(std::move(text), "${TESTDIR}", directory_.string());
+        text = ReplaceAll(std::move(text), "${CASEDIR}", case_directory_);
         return ReplaceAll(std::move(text), "${SHARED}", options_.shared_directory);
     }
 
@@ -559,6 +562,9 @@ private:
     const TestCase& test_case_;
     const RunnerOptions& options_;
     std::ostream& report_;
+    /// The directory of the .test file (made absolute before any change of directory): support scripts
+    /// live beside the cases, in tests/e2e/support.
+    std::string case_directory_;
     fs::path directory_;
     std::map<std::string, std::string> environment_;
     std::map<std::string, TreeSnapshot> snapshots_;
