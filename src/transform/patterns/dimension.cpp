@@ -135,7 +135,8 @@ private:
                           version_columns[0],
                           version_columns[1],
                           version_columns[2],
-                          std::nullopt};
+                          std::nullopt,
+                          {}};
             body = Scd2Body(step, params, sk, max_key);
         } else {
             body = OverwriteBody(input, incoming, natural_key, sk, max_key, scd_type);
@@ -206,19 +207,14 @@ private:
     // SCD 2: the history after the batch (versions start at the load time); rows without a surrogate
     // key (new keys and new versions) get keys above the target's highest, in (natural key, start) order.
     static std::string
-    Scd2Body(const Scd2Step& step, const ParamReader& params, const std::string& sk, const std::string& max_key) {
-        std::string history = Scd2HistorySql(step, params);
-        if (!step.target) {
-            history = fmt::format("SELECT *, CAST(NULL AS BIGINT) AS {} FROM ({}) AS odibi_history", sk, history);
-        }
-        return fmt::format("SELECT * REPLACE (CASE WHEN {sk} IS NULL THEN {max} + row_number() OVER (PARTITION BY "
-                           "{sk} IS NULL ORDER BY {key}, {start}) ELSE {sk} END AS {sk}) FROM ({history}) AS "
-                           "odibi_history",
-                           fmt::arg("sk", sk),
-                           fmt::arg("max", max_key),
-                           fmt::arg("key", QuoteIdentifier(step.keys.front())),
-                           fmt::arg("start", QuoteIdentifier(step.start_column)),
-                           fmt::arg("history", history));
+    Scd2Body(Scd2Step step, const ParamReader& params, const std::string& sk, const std::string& max_key) {
+        // Only the inserted rows are numbered: the existing history keeps its keys unsorted.
+        step.inserted_columns.push_back(fmt::format("{} + row_number() OVER (ORDER BY {}, {}) AS {}",
+                                                    max_key,
+                                                    QuoteIdentifier(step.keys.front()),
+                                                    QuoteIdentifier(step.start_column),
+                                                    sk));
+        return fmt::format("SELECT * FROM ({}) AS odibi_history", Scd2HistorySql(step, params));
     }
 
     // The unknown member: surrogate key 0, natural key -1, "Unknown" text, 0 numbers, NULL otherwise.

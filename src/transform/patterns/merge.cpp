@@ -97,14 +97,23 @@ private:
             }
         };
         std::optional<std::string> target = input.target;
-        std::string matched = "false";
         if (target) {
             auto target_columns = TargetColumns(input);
             for (const auto& key : keys) {
                 static_cast<void>(target_columns.Resolve(key, params, "keys", "the target"));
             }
-            matched = fmt::format("{}.{} IS NOT NULL", QuoteIdentifier("target"), QuoteIdentifier("odibi_matched"));
+            // The target is joined only when a row's outcome depends on it: a created_col kept from the
+            // target, or a condition on matched rows. A plain upsert never scans the target here.
+            bool uses_target =
+                params.Has("update_condition") || params.Has("insert_condition") ||
+                (audit.TryGetString("created_col") && target_columns.Contains(*audit.TryGetString("created_col")));
+            if (!uses_target) {
+                target.reset();
+            }
         }
+        std::string matched =
+            target ? fmt::format("{}.{} IS NOT NULL", QuoteIdentifier("target"), QuoteIdentifier("odibi_matched"))
+                   : std::string("false");
         if (auto created = audit.TryGetString("created_col")) {
             std::string source_value =
                 columns.Contains(*created)

@@ -62,7 +62,8 @@ private:
                       params.GetString("start_time_col"),
                       params.GetString("end_time_col"),
                       params.GetString("current_flag_col"),
-                      std::nullopt};
+                      std::nullopt,
+                      {}};
         if (auto delete_column = params.TryGetString("delete_col")) {
             step.delete_column = source_columns.Resolve(*delete_column, params, "delete_col");
         }

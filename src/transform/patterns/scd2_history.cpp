@@ -83,8 +83,9 @@ std::string Scd2HistorySql(const Scd2Step& step, const ParamReader& params) {
         fmt::format("CASE WHEN false THEN {} END AS {}", step.effective_time, QuoteIdentifier(step.end_column)));
     incoming.push_back("true AS " + QuoteIdentifier(step.current_column));
     std::string source = fmt::format("SELECT {} FROM {}", Join(incoming, ", "), step.source);
+    std::string inserted_extra = step.inserted_columns.empty() ? "" : ", " + Join(step.inserted_columns, ", ");
     if (!step.target) {
-        return source;
+        return fmt::format("SELECT *{} FROM ({}) AS odibi_source", inserted_extra, source);
     }
     std::string end = QuoteIdentifier(RequireHistoryColumn(step, step.end_column, params));
     std::string current = QuoteIdentifier(RequireHistoryColumn(step, step.current_column, params));
@@ -112,7 +113,7 @@ std::string Scd2HistorySql(const Scd2Step& step, const ParamReader& params) {
         "CASE WHEN h.{current} IS TRUE AND k.odibi_closed_at IS NOT NULL THEN false ELSE h.{current} END AS {current}) "
         "FROM {target} AS h LEFT JOIN odibi_closing AS k ON {history_key} "
         "UNION ALL BY NAME "
-        "SELECT * EXCLUDE (odibi_action) "
+        "SELECT * EXCLUDE (odibi_action){inserted_extra} "
         "FROM odibi_classified WHERE odibi_action IN ('new', 'changed')",
         fmt::arg("source", source),
         fmt::arg("target", *step.target),
@@ -123,7 +124,8 @@ std::string Scd2HistorySql(const Scd2Step& step, const ParamReader& params) {
         fmt::arg("equal", equal.empty() ? "true" : Join(equal, " AND ")),
         fmt::arg("keys", key_list),
         fmt::arg("start", QuoteIdentifier(step.start_column)),
-        fmt::arg("history_key", KeysEqual("h", "k", step.keys)));
+        fmt::arg("history_key", KeysEqual("h", "k", step.keys)),
+        fmt::arg("inserted_extra", inserted_extra));
 }
 
 } // namespace odibi::transform

@@ -22,6 +22,9 @@ struct Scd2Step {
     std::string end_column;                   ///< e.g. valid_to
     std::string current_column;               ///< e.g. is_current
     std::optional<std::string> delete_column; ///< a boolean column: true closes the key's current version
+    /// Select items added to the inserted rows only (new keys and new versions), such as a surrogate key
+    /// numbered over them: `<sql> AS <name>`. The existing rows keep their own values.
+    std::vector<std::string> inserted_columns;
 };
 
 /// A SELECT of the whole history after the step: the existing rows (a changed or deleted key's
