@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "odibi/common/log.hpp"
+#include "odibi/config/postgres_endpoint.hpp"
 #include "odibi/execute/runner.hpp"
-#include "odibi/io/postgres.hpp"
 
 namespace odibi::execute {
 
@@ -17,22 +17,14 @@ bool UsesPostgresCatalog(const config::ProjectConfig& project) {
 
 state::PostgresCatalogOptions PostgresCatalogOptionsFor(const config::ConnectionConfig& connection,
                                                         const std::string& schema) {
-    io::PostgresEndpoint endpoint;
+    state::PostgresCatalogOptions options;
     try {
-        endpoint = io::PostgresEndpointOf(connection, ErrorCode::CATALOG_ERROR, "system.connection");
+        static_cast<config::PostgresEndpoint&>(options) =
+            config::PostgresEndpointOf(connection, ErrorCode::CATALOG_ERROR, "system.connection");
     } catch (Error& error) {
         error.WithPhase("catalog");
         throw;
     }
-    state::PostgresCatalogOptions options;
-    options.connection_name = endpoint.connection_name;
-    options.host = endpoint.host;
-    options.port = endpoint.port;
-    options.database = endpoint.database;
-    options.user = endpoint.user;
-    options.password = endpoint.password;
-    options.sslmode = endpoint.sslmode;
-    options.connect_timeout = endpoint.connect_timeout;
     options.schema = schema;
     return options;
 }
@@ -43,7 +35,7 @@ std::string CatalogLocation(const config::ProjectConfig& project) {
     }
     const auto& connection = project.GetConnection(project.system.connection);
     try {
-        auto endpoint = io::PostgresEndpointOf(connection, ErrorCode::CATALOG_ERROR, "system.connection");
+        auto endpoint = config::PostgresEndpointOf(connection, ErrorCode::CATALOG_ERROR, "system.connection");
         return fmt::format("PostgreSQL catalog of connection \"{}\" at {}:{}/{} (schema {})",
                            connection.name,
                            endpoint.host,

@@ -467,6 +467,7 @@ private:
     /// version is the input itself).
     std::optional<std::string> LoadBaseline(const transform::BaselineReference& baseline) {
         config_path_ = fmt::format("{}.params.{}", config_.config_path, baseline.param);
+        sql_.clear();
         std::string relation = Internal("baseline");
         if (baseline.database_connection) {
             const std::string& name = *baseline.database_connection;
@@ -499,7 +500,7 @@ private:
             auto started = Now();
             int64_t rows =
                 io::LoadPostgresQuery(connection_,
-                                      io::PostgresEndpointOf(*connection, ErrorCode::INVALID_VALUE, baseline.param),
+                                      config::PostgresEndpointOf(*connection, ErrorCode::INVALID_VALUE, baseline.param),
                                       baseline.query,
                                       relation);
             result_.steps.push_back({phase_,

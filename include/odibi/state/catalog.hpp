@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "odibi/config/postgres_endpoint.hpp"
+
 namespace odibi::state {
 
 /// Longest texts the catalog keeps, in characters. Longer text is cut after secrets are redacted, so
@@ -362,15 +364,7 @@ struct SqliteCatalogOptions {
 
 /// Where a PostgreSQL catalog lives and how to reach it. The password is only handed to libpq: it
 /// never appears in an error, a log line or the catalog.
-struct PostgresCatalogOptions {
-    std::string connection_name; ///< the odibi connection, named in errors
-    std::string host;
-    int port = 5432;
-    std::string database;
-    std::string user;
-    std::string password;
-    std::string sslmode = "prefer";
-    std::chrono::seconds connect_timeout{30};
+struct PostgresCatalogOptions : config::PostgresEndpoint {
     /// The schema that holds every meta_* table; created when missing.
     std::string schema = "_odibi_system";
 };

@@ -1,5 +1,4 @@
-// PostgreSQL as a source: endpoint fields, and a query's rows streamed by COPY into a DuckDB table.
-#include <array>
+// PostgreSQL as a source: a query's rows streamed by COPY into a DuckDB table.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -18,44 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int64_t MAXIMUM_PORT = 65535;
-constexpr double MAXIMUM_TIMEOUT_SECONDS = 3600;
-constexpr std::string_view APPLICATION_NAME = "odibi";
-
-// The first of `keys` present as a non-empty scalar in `object`, as text.
-std::optional<std::string> TextField(const config::Json& object, std::initializer_list<const char*> keys) {
-    if (!object.is_object()) {
-        return std::nullopt;
-    }
-    for (const char* key : keys) {
-        auto found = object.find(key);
-        if (found == object.end() || found->is_null()) {
-            continue;
-        }
-        if (found->is_string()) {
-            if (!found->get<std::string>().empty()) {
-                return found->get<std::string>();
-            }
-            continue;
-        }
-        if (found->is_primitive()) {
-            return found->dump();
-        }
-    }
-    return std::nullopt;
-}
-
-// A credential from the auth block (auth.username / auth.password) or, as Odibi also accepts, the top level.
-std::optional<std::string> Credential(const config::Json& fields, std::initializer_list<const char*> keys) {
-    auto auth = fields.find("auth");
-    if (auth != fields.end()) {
-        if (auto value = TextField(*auth, keys)) {
-            return value;
-        }
-    }
-    return TextField(fields, keys);
-}
-
 struct ClearResult {
     void operator()(PGresult* result) const { PQclear(result); }
 };
@@ -70,7 +31,7 @@ std::string CleanMessage(const char* message) {
     return SecretRegistry::Redact(Trim(message == nullptr ? "" : message));
 }
 
-Error ReadFailed(const PostgresEndpoint& endpoint, const std::string& what, const char* detail) {
+Error ReadFailed(const config::PostgresEndpoint& endpoint, const std::string& what, const char* detail) {
     Error error(ErrorCode::READ_FAILED,
                 ErrorSource::EXTERNAL,
                 fmt::format("PostgreSQL connection \"{}\" ({}:{}/{}): {}: {}",
@@ -140,91 +101,12 @@ struct TemporaryFile {
 
 } // namespace
 
-PostgresEndpoint PostgresEndpointOf(const config::ConnectionConfig& connection, ErrorCode code, std::string_view role) {
-    auto invalid = [&](const std::string& message, const std::string& fix) {
-        Error error(code, ErrorSource::USER, fmt::format("connection \"{}\" ({}): {}", connection.name, role, message));
-        error.WithLocation(SourceLocation{.file = "", .line = 0, .column = 0, .path = connection.config_path});
-        error.WithContext("connection", connection.name);
-        error.WithSuggestion(fix);
-        return error;
-    };
-    const auto& fields = connection.fields;
-    PostgresEndpoint endpoint;
-    endpoint.connection_name = connection.name;
-    auto host = TextField(fields, {"host", "server"});
-    if (!host) {
-        throw invalid("a postgres connection needs host:", "add host: <server name> (or server:)");
-    }
-    endpoint.host = *host;
-    auto database = TextField(fields, {"database", "dbname"});
-    if (!database) {
-        throw invalid("a postgres connection needs database:", "add database: <database name>");
-    }
-    endpoint.database = *database;
-    if (auto port = TextField(fields, {"port"})) {
-        int64_t number = 0;
-        try {
-            size_t used = 0;
-            number = std::stoll(*port, &used);
-            if (used != port->size()) {
-                number = 0;
-            }
-        } catch (const std::exception&) {
-            number = 0;
-        }
-        if (number < 1 || number > MAXIMUM_PORT) {
-            throw invalid(fmt::format("port \"{}\" is not a TCP port", *port),
-                          "set port: to a number from 1 to 65535 (PostgreSQL's default is 5432)");
-        }
-        endpoint.port = static_cast<int>(number);
-    }
-    endpoint.user = Credential(fields, {"username", "user"}).value_or("");
-    endpoint.password = Credential(fields, {"password"}).value_or("");
-    // Registered before it could reach any message; config registers it too, this keeps the rule local.
-    SecretRegistry::Register(endpoint.password);
-    if (auto sslmode = TextField(fields, {"sslmode"})) {
-        endpoint.sslmode = *sslmode;
-    }
-    auto timeout = fields.is_object() ? fields.find("timeout") : fields.end();
-    if (timeout != fields.end() && !timeout->is_null()) {
-        if (!timeout->is_number() || timeout->get<double>() <= 0 || timeout->get<double>() > MAXIMUM_TIMEOUT_SECONDS) {
-            throw invalid(fmt::format("timeout {} is not a number of seconds", timeout->dump()),
-                          "set timeout: to the seconds a connection attempt may take (default 30)");
-        }
-        // libpq waits whole seconds; a fraction rounds up so that a small timeout never becomes "forever" (0).
-        endpoint.connect_timeout = std::chrono::seconds(static_cast<int64_t>(timeout->get<double>() + 0.999));
-    }
-    return endpoint;
-}
-
 int64_t LoadPostgresQuery(engine::Connection& connection,
-                          const PostgresEndpoint& endpoint,
+                          const config::PostgresEndpoint& endpoint,
                           const std::string& query,
                           const std::string& table) {
-    std::string port = std::to_string(endpoint.port);
-    std::string timeout = std::to_string(endpoint.connect_timeout.count());
-    // Keyword/value pairs: nothing needs quoting, and no text holding the password is ever built.
-    std::array keywords = {"host",
-                           "port",
-                           "dbname",
-                           "user",
-                           "password",
-                           "sslmode",
-                           "connect_timeout",
-                           "application_name",
-                           "client_encoding",
-                           static_cast<const char*>(nullptr)};
-    std::array values = {endpoint.host.c_str(),
-                         port.c_str(),
-                         endpoint.database.c_str(),
-                         endpoint.user.empty() ? nullptr : endpoint.user.c_str(),
-                         endpoint.password.empty() ? nullptr : endpoint.password.c_str(),
-                         endpoint.sslmode.c_str(),
-                         timeout.c_str(),
-                         APPLICATION_NAME.data(),
-                         "UTF8",
-                         static_cast<const char*>(nullptr)};
-    std::unique_ptr<PGconn, Finish> server(PQconnectdbParams(keywords.data(), values.data(), 0));
+    config::PostgresConnectArguments arguments(endpoint);
+    std::unique_ptr<PGconn, Finish> server(PQconnectdbParams(arguments.Keywords(), arguments.Values(), 0));
     if (PQstatus(server.get()) != CONNECTION_OK) {
         throw ReadFailed(endpoint, "cannot connect", PQerrorMessage(server.get()))
             .WithSuggestion("check that the server runs and that host, port, database and the credentials of the "

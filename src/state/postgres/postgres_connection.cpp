@@ -1,7 +1,6 @@
 // The libpq connection, result and transaction wrappers used by the PostgreSQL catalog.
 #include "postgres/postgres_connection.hpp"
 
-#include <array>
 #include <charconv>
 #include <utility>
 
@@ -13,7 +12,6 @@
 namespace odibi::state {
 namespace {
 
-constexpr std::string_view APPLICATION_NAME = "odibi";
 constexpr std::string_view SQLSTATE_SERIALIZATION_FAILURE = "40001";
 constexpr std::string_view SQLSTATE_DEADLOCK = "40P01";
 constexpr std::string_view SQLSTATE_INSUFFICIENT_PRIVILEGE = "42501";
@@ -143,31 +141,8 @@ std::string PostgresConnection::Describe() const {
 }
 
 void PostgresConnection::Connect(std::string_view operation) {
-    std::string port = std::to_string(options_.port);
-    std::string timeout = std::to_string(options_.connect_timeout.count());
-    // Keyword/value pairs rather than a conninfo string: nothing needs quoting, and no text holding the
-    // password is ever built.
-    std::array keywords = {"host",
-                           "port",
-                           "dbname",
-                           "user",
-                           "password",
-                           "sslmode",
-                           "connect_timeout",
-                           "application_name",
-                           "client_encoding",
-                           static_cast<const char*>(nullptr)};
-    std::array values = {options_.host.c_str(),
-                         port.c_str(),
-                         options_.database.c_str(),
-                         options_.user.empty() ? nullptr : options_.user.c_str(),
-                         options_.password.empty() ? nullptr : options_.password.c_str(),
-                         options_.sslmode.c_str(),
-                         timeout.c_str(),
-                         APPLICATION_NAME.data(),
-                         "UTF8",
-                         static_cast<const char*>(nullptr)};
-    connection_ = PQconnectdbParams(keywords.data(), values.data(), 0);
+    config::PostgresConnectArguments arguments(options_);
+    connection_ = PQconnectdbParams(arguments.Keywords(), arguments.Values(), 0);
     if (connection_ == nullptr) {
         throw InternalError("catalog: libpq could not allocate a connection");
     }
