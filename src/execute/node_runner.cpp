@@ -116,6 +116,7 @@ public:
             if (reads_target_ && !materialized_) {
                 ReadOutputBack();
             }
+            DropDeletedRows();
         } else if (!pending_state_.empty()) {
             CommitStateWithoutWrite();
         }
@@ -461,6 +462,18 @@ private:
         return relation;
     }
 
+    /// After a write with a delete flag (merge's delete_condition; its output is materialised, as every
+    /// keyed write of a pattern that read its target): the node's output is the rows merged in.
+    void DropDeletedRows() {
+        if (!write_->delete_flag_column || !materialized_) {
+            return;
+        }
+        std::string flag = QuoteIdentifier(*write_->delete_flag_column);
+        Execute("publish",
+                fmt::format("drop the rows {} deleted from the output", *config_.transformer),
+                fmt::format("DELETE FROM {0} WHERE {1}; ALTER TABLE {0} DROP COLUMN {1}", NodeRelation(), flag));
+    }
+
     /// The earlier state a pattern compares its input with, as a relation; nullopt when there is none yet.
     /// A database baseline is copied into a table (one query on the server); a snapshot is the Delta
     /// table's latest version, or the one before it when the table is the node's own input (whose latest
@@ -599,9 +612,13 @@ private:
         if (!writes) {
             return;
         }
+        auto target_write = transformer.WritesTarget(config_.params, target_exists);
         if (config_.write) {
             const auto& write = *config_.write;
             if (write.connection == target.connection && write.path == target.path && write.mode == writes->mode) {
+                if (target_write) {
+                    write_->delete_flag_column = target_write->delete_flag_column;
+                }
                 return;
             }
             config_path_ = write.config_path;
@@ -621,11 +638,11 @@ private:
                 .WithSuggestion("remove the write: block; to keep a copy of the output elsewhere, add a node that "
                                 "depends on this one and writes it");
         }
-        auto target_write = transformer.WritesTarget(config_.params, target_exists);
         if (!target_write) {
             return; // nothing to write (delete_match on a target that does not exist)
         }
         target.mode = target_write->mode;
+        target.delete_flag_column = target_write->delete_flag_column;
         if (!target_write->keys.empty()) {
             target.options["keys"] = target_write->keys;
         }

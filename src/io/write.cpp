@@ -55,6 +55,14 @@ std::string ModeName(WriteMode mode) {
 
 } // namespace
 
+std::string RowsToWrite(const std::string& batch_scan, const std::optional<std::string>& delete_flag) {
+    if (!delete_flag) {
+        return "SELECT * FROM " + batch_scan;
+    }
+    std::string flag = engine::QuoteIdentifier(*delete_flag);
+    return fmt::format("SELECT * EXCLUDE ({0}) FROM {1} WHERE {0} IS NOT TRUE", flag, batch_scan);
+}
+
 Error NothingToDeleteFrom(const std::string& target) {
     Error error(
         ErrorCode::WRITE_FAILED,
@@ -194,7 +202,7 @@ public:
         int64_t batch_rows = 0;
         std::string source = fmt::format("SELECT * FROM {}", request_.source_relation);
         if (mode == WriteMode::OVERWRITE) {
-            query = source;
+            query = RowsToWrite(request_.source_relation, write_.delete_flag_column);
         } else {
             std::string target_scan = TargetScan(existing);
             if (mode == WriteMode::APPEND) {
@@ -225,10 +233,11 @@ public:
                 std::string batch_scan =
                     fmt::format("read_parquet({})", engine::QuoteLiteral(batch_file->Path().string()));
                 query = fmt::format("(SELECT * FROM {0} AS odibi_target WHERE NOT EXISTS (SELECT 1 FROM {1} AS "
-                                    "odibi_batch WHERE {2})) UNION ALL BY NAME (SELECT * FROM {1})",
+                                    "odibi_batch WHERE {2})) UNION ALL BY NAME ({3})",
                                     target_scan,
                                     batch_scan,
-                                    KeyMatch());
+                                    KeyMatch(),
+                                    RowsToWrite(batch_scan, write_.delete_flag_column));
             }
         }
         int64_t rows_total =
@@ -272,6 +281,7 @@ private:
         table.commit_details = request_.commit_details;
         table.skip_if_unchanged = write_.skip_if_unchanged;
         table.hash_columns = write_.skip_hash_columns;
+        table.delete_flag_column = write_.delete_flag_column;
         table.config_path = write_.config_path;
         return delta::StageTableWrite(connection_, table);
     }

@@ -116,6 +116,10 @@ struct WriteConfig {
     bool skip_if_unchanged = false;
     std::vector<std::string> skip_hash_columns;
     std::vector<std::string> skip_hash_sort_columns;
+    /// Upsert only, set by the merge pattern's delete_condition (not a YAML key): a boolean column of
+    /// the rows; a row with it true removes its key from the target and is not written. The column
+    /// itself is never written.
+    std::optional<std::string> delete_flag_column;
     Json extra = Json::object(); ///< recognised keys of later features (register_table, merge_options, ...)
     std::string config_path;
 };

@@ -63,6 +63,9 @@ struct TransformInput {
 struct TargetWrite {
     config::WriteMode mode = config::WriteMode::OVERWRITE;
     std::vector<std::string> keys; ///< for upsert, append_once and delete_match
+    /// upsert: the output's boolean column whose true rows delete their key instead (merge's
+    /// delete_condition); the executor drops it from the node's output after the write.
+    std::optional<std::string> delete_flag_column;
 };
 
 /// Where a pattern's target is, as its params say. The executor resolves it: without `connection`,

@@ -122,6 +122,11 @@ public:
     StagedWrite Stage() {
         LoadTable();
         batch_columns_ = connection_.Describe(write_.source_relation);
+        if (write_.delete_flag_column) {
+            std::erase_if(batch_columns_, [this](const engine::ColumnInfo& column) {
+                return column.name == *write_.delete_flag_column;
+            });
+        }
         PlanSchema();
         staging_ = std::make_unique<StagedOutput>(table_, "staging");
         fs::create_directories(staging_->Path() / "data");
@@ -562,6 +567,8 @@ private:
             return WriteFiles(SelectForTable(source, batch_columns_));
         }
         int64_t batch_rows = Count(fmt::format("SELECT count(*) FROM {}", batch_scan));
+        std::string written_rows =
+            fmt::format("({}) AS odibi_batch", RowsToWrite(batch_scan, write_.delete_flag_column));
         std::vector<const AddFile*> touched;
         if (!candidates.empty()) {
             std::string probe = fmt::format(
@@ -581,7 +588,7 @@ private:
                 }
             }
         }
-        std::string rows = batch;
+        std::string rows = written_rows;
         if (mode == WriteMode::DELETE_MATCHING) {
             if (touched.empty()) {
                 return 0;
@@ -600,10 +607,11 @@ private:
         }
         if (!touched.empty()) {
             rows = fmt::format("((SELECT * FROM {0} AS odibi_target WHERE NOT EXISTS (SELECT 1 FROM {1} WHERE {2})) "
-                               "UNION ALL BY NAME (SELECT * FROM {1})) AS odibi_rows",
+                               "UNION ALL BY NAME (SELECT * FROM {3})) AS odibi_rows",
                                ScanFilesSql(connection_, *snapshot_, touched, false),
                                batch,
-                               KeyMatch("odibi_target", "odibi_batch"));
+                               KeyMatch("odibi_target", "odibi_batch"),
+                               written_rows);
         }
         std::vector<engine::ColumnInfo> columns = connection_.Describe("SELECT * FROM " + rows);
         WriteFiles(SelectForTable(rows, columns));

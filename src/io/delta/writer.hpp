@@ -29,6 +29,9 @@ struct TableWrite {
     /// (app_id) recorded in its last commit; hash_columns limits the hash to those columns.
     bool skip_if_unchanged = false;
     std::vector<std::string> hash_columns;
+    /// upsert: a boolean column of the rows; true removes the row's key and writes nothing (see
+    /// WriteConfig::delete_flag_column).
+    std::optional<std::string> delete_flag_column;
     std::string config_path; ///< of the write block, for errors
 };
 

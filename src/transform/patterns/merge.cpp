@@ -8,6 +8,8 @@ namespace {
 using engine::QuoteIdentifier;
 
 const std::vector<std::string> STRATEGIES = {"upsert", "append_only", "delete_match"};
+/// The column that marks the rows delete_condition deletes (TargetWrite::delete_flag_column).
+constexpr const char* DELETE_FLAG = "_odibi_delete";
 
 class Merge final : public BuiltinTransformer {
 public:
@@ -21,7 +23,9 @@ public:
               "removed. Only the target files that can hold a matching key are rewritten. audit_cols stamps "
               "updated_col with the load time on every row and created_col on new rows (an updated row keeps the "
               "target's). update_condition and insert_condition (SQL over source.<col> and target.<col>) limit "
-              "which matched rows are updated and which new rows are inserted. The output is the merged input "
+              "which matched rows are updated and which new rows are inserted; delete_condition deletes the matched "
+              "target "
+              "rows where it holds. The output is the merged input "
               "rows; the pattern writes the target itself (the node needs no write: block).",
               {OptionalParam("target", "string", "", "the target, <connection>.<path> (or give connection + path)"),
                OptionalParam("connection", "string", "", "connection of path"),
@@ -30,7 +34,11 @@ public:
                OptionalParam("strategy", "string", "upsert", "upsert, append_only or delete_match", STRATEGIES),
                OptionalParam("audit_cols", "object", "", "{created_col, updated_col}: timestamp columns to stamp"),
                OptionalParam("update_condition", "sql", "", "upsert: update a matched row only where this holds"),
-               OptionalParam("insert_condition", "sql", "", "insert a new row only where this holds")},
+               OptionalParam("insert_condition", "sql", "", "insert a new row only where this holds"),
+               OptionalParam("delete_condition",
+                             "sql",
+                             "",
+                             "upsert: delete a matched target row where this holds (before update_condition)")},
               {{"target", "silver.customers"},
                {"keys", {"customer_id"}},
                {"strategy", "upsert"},
@@ -54,10 +62,14 @@ public:
             if (!has_target) {
                 return std::nullopt; // nothing to delete from
             }
-            return TargetWrite{config::WriteMode::DELETE_MATCHING, keys};
+            return TargetWrite{config::WriteMode::DELETE_MATCHING, keys, std::nullopt};
         }
-        return TargetWrite{strategy == "append_only" ? config::WriteMode::APPEND_ONCE : config::WriteMode::UPSERT,
-                           keys};
+        TargetWrite write{
+            strategy == "append_only" ? config::WriteMode::APPEND_ONCE : config::WriteMode::UPSERT, keys, std::nullopt};
+        if (has_target && params.contains("delete_condition") && !params["delete_condition"].is_null()) {
+            write.delete_flag_column = DELETE_FLAG;
+        }
+        return write;
     }
 
 private:
@@ -77,8 +89,10 @@ private:
                 throw params.Invalid("audit_cols", "audit_cols needs created_col, updated_col or both");
             }
         }
-        if (params.Has("update_condition") && strategy != "upsert") {
-            throw params.Invalid("update_condition", "update_condition applies to strategy: upsert only");
+        for (const char* condition : {"update_condition", "delete_condition"}) {
+            if (params.Has(condition) && strategy != "upsert") {
+                throw params.Invalid(condition, fmt::format("{} applies to strategy: upsert only", condition));
+            }
         }
     }
 
@@ -105,7 +119,7 @@ private:
             // The target is joined only when a row's outcome depends on it: a created_col kept from the
             // target, or a condition on matched rows. A plain upsert never scans the target here.
             bool uses_target =
-                params.Has("update_condition") || params.Has("insert_condition") ||
+                params.Has("update_condition") || params.Has("insert_condition") || params.Has("delete_condition") ||
                 (audit.TryGetString("created_col") && target_columns.Contains(*audit.TryGetString("created_col")));
             if (!uses_target) {
                 target.reset();
@@ -147,8 +161,14 @@ private:
                                 KeysEqual(QuoteIdentifier("source"), QuoteIdentifier("target"), keys));
         }
         std::vector<std::string> conditions;
+        std::string deleted = "false";
+        if (auto condition = params.TryGetSql("delete_condition"); condition && target) {
+            // Spark's order: a matched row that meets delete_condition is deleted, whatever update_condition says.
+            deleted = fmt::format("coalesce(({}) AND ({}), false)", matched, *condition);
+            select.push_back(fmt::format("{} AS {}", deleted, QuoteIdentifier(DELETE_FLAG)));
+        }
         if (auto update = params.TryGetSql("update_condition")) {
-            conditions.push_back(fmt::format("(NOT ({}) OR ({}))", matched, *update));
+            conditions.push_back(fmt::format("({} OR NOT ({}) OR ({}))", deleted, matched, *update));
         }
         if (auto insert = params.TryGetSql("insert_condition")) {
             conditions.push_back(fmt::format("(({}) OR ({}))", matched, *insert));

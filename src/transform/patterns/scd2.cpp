@@ -43,7 +43,7 @@ public:
     [[nodiscard]] std::optional<TargetWrite> WritesTarget(const config::Json& params, bool has_target) const override {
         static_cast<void>(params);
         static_cast<void>(has_target);
-        return TargetWrite{config::WriteMode::OVERWRITE, {}};
+        return TargetWrite{config::WriteMode::OVERWRITE, {}, std::nullopt};
     }
 
 private:
