@@ -31,9 +31,12 @@ std::string CleanMessage(const char* message) {
     return SecretRegistry::Redact(Trim(message == nullptr ? "" : message));
 }
 
-Error ReadFailed(const config::PostgresEndpoint& endpoint, const std::string& what, const char* detail) {
+Error ReadFailed(const config::PostgresEndpoint& endpoint,
+                 const std::string& what,
+                 const char* detail,
+                 ErrorSource source = ErrorSource::EXTERNAL) {
     Error error(ErrorCode::READ_FAILED,
-                ErrorSource::EXTERNAL,
+                source,
                 fmt::format("PostgreSQL connection \"{}\" ({}:{}/{}): {}: {}",
                             endpoint.connection_name,
                             endpoint.host,
@@ -42,6 +45,22 @@ Error ReadFailed(const config::PostgresEndpoint& endpoint, const std::string& wh
                             what,
                             CleanMessage(detail)));
     error.WithContext("connection", endpoint.connection_name);
+    return error;
+}
+
+// A failed statement: the query's own mistake (SQLSTATE class 42, syntax or an unknown table or
+// column, and class 22, bad data) is the user's and is not retried; anything else may pass.
+Error QueryFailed(const config::PostgresEndpoint& endpoint, const PGresult* result, const std::string& query) {
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    std::string_view code = state == nullptr ? "" : state;
+    bool users = code.starts_with("42") || code.starts_with("22");
+    Error error = ReadFailed(
+        endpoint, "the query failed", PQresultErrorMessage(result), users ? ErrorSource::USER : ErrorSource::EXTERNAL);
+    error.WithContext("query", query);
+    if (users) {
+        error.WithSuggestion("check the table and column names of the query (source_table, source_query) in the "
+                             "database");
+    }
     return error;
 }
 
@@ -115,8 +134,7 @@ int64_t LoadPostgresQuery(engine::Connection& connection,
     // The column types come from describing the statement, before any row moves.
     Result prepared(PQprepare(server.get(), "", query.c_str(), 0, nullptr));
     if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
-        throw ReadFailed(endpoint, "the query failed", PQresultErrorMessage(prepared.get()))
-            .WithContext("query", query);
+        throw QueryFailed(endpoint, prepared.get(), query);
     }
     Result described(PQdescribePrepared(server.get(), ""));
     if (PQresultStatus(described.get()) != PGRES_COMMAND_OK || PQnfields(described.get()) == 0) {
@@ -143,8 +161,7 @@ int64_t LoadPostgresQuery(engine::Connection& connection,
         std::string copy = fmt::format("COPY ({}) TO STDOUT WITH (FORMAT csv)", query);
         Result started(PQexec(server.get(), copy.c_str()));
         if (PQresultStatus(started.get()) != PGRES_COPY_OUT) {
-            throw ReadFailed(endpoint, "the query failed", PQresultErrorMessage(started.get()))
-                .WithContext("query", query);
+            throw QueryFailed(endpoint, started.get(), query);
         }
         char* buffer = nullptr;
         int length = 0;
@@ -162,8 +179,7 @@ int64_t LoadPostgresQuery(engine::Connection& connection,
         }
         Result finished(PQgetResult(server.get()));
         if (PQresultStatus(finished.get()) != PGRES_COMMAND_OK) {
-            throw ReadFailed(endpoint, "the query failed", PQresultErrorMessage(finished.get()))
-                .WithContext("query", query);
+            throw QueryFailed(endpoint, finished.get(), query);
         }
     }
     // PostgreSQL's CSV writes NULL as an empty field and an empty string as "": quoted empties stay ''.
