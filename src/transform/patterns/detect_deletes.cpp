@@ -17,14 +17,6 @@ bool IsNull(const config::Json& params, const char* name) {
     return params.is_object() && params.contains(name) && params[name].is_null();
 }
 
-std::optional<std::string> Text(const config::Json& params, const char* name) {
-    if (!params.is_object() || !params.contains(name) || !params[name].is_string()) {
-        return std::nullopt;
-    }
-    std::string value = Trim(params[name].get<std::string>());
-    return value.empty() ? std::nullopt : std::optional<std::string>(value);
-}
-
 // max_delete_percent: 50 when absent, none when written as null.
 std::optional<double> MaxDeletePercent(const ParamReader& params) {
     if (IsNull(params.Raw(), "max_delete_percent")) {
@@ -34,7 +26,7 @@ std::optional<double> MaxDeletePercent(const ParamReader& params) {
 }
 
 std::string ModeOf(const config::Json& params) {
-    return ToLower(Text(params, "mode").value_or("none"));
+    return ToLower(TextParam(params, "mode").value_or("none"));
 }
 
 class DetectDeletes final : public BuiltinTransformer {
@@ -86,17 +78,17 @@ public:
         std::string mode = ModeOf(params);
         if (mode == "snapshot_diff") {
             BaselineReference baseline;
-            if (auto path = Text(params, "path")) {
-                baseline.table = TargetReference{Text(params, "connection"), *path, "path"};
+            if (auto path = TextParam(params, "path")) {
+                baseline.table = TargetReference{TextParam(params, "connection"), *path, "path"};
             }
             baseline.param = "path";
             return baseline;
         }
         if (mode == "sql_compare") {
             BaselineReference baseline;
-            baseline.database_connection = Text(params, "source_connection");
+            baseline.database_connection = TextParam(params, "source_connection");
             baseline.param = "source_connection";
-            if (auto query = Text(params, "source_query")) {
+            if (auto query = TextParam(params, "source_query")) {
                 baseline.query = *query;
             } else {
                 std::vector<std::string> keys;
@@ -106,7 +98,7 @@ public:
                     }
                 }
                 baseline.query = fmt::format(
-                    "SELECT DISTINCT {} FROM {}", Join(keys, ", "), Text(params, "source_table").value_or(""));
+                    "SELECT DISTINCT {} FROM {}", Join(keys, ", "), TextParam(params, "source_table").value_or(""));
             }
             return baseline;
         }
@@ -246,12 +238,7 @@ private:
         for (const auto& key : detection.keys) {
             keys.push_back("c." + QuoteIdentifier(key));
         }
-        std::string is_deleted = fmt::format(
-            "({}) IN (SELECT ({}) FROM odibi_deleted)", Join(keys, ", "), engine::QuoteIdentifierList(detection.keys));
-        if (detection.keys.size() == 1) {
-            is_deleted = fmt::format(
-                "{} IN (SELECT {} FROM odibi_deleted)", keys.front(), QuoteIdentifier(detection.keys.front()));
-        }
+        std::string is_deleted = KeyIsDeleted(keys, detection.keys);
         std::string breach = params.GetEnum("on_threshold_breach");
         std::string act = breach == "skip" ? "NOT t.breached" : "true";
         std::string guard =
@@ -283,11 +270,7 @@ private:
             for (const auto& key : detection.keys) {
                 baseline_keys.push_back("b." + QuoteIdentifier(previous.Columns()[*previous.TryFind(key)].name));
             }
-            std::string previous_deleted =
-                fmt::format("{} IN (SELECT {} FROM odibi_deleted)",
-                            detection.keys.size() == 1 ? baseline_keys.front() : "(" + Join(baseline_keys, ", ") + ")",
-                            detection.keys.size() == 1 ? QuoteIdentifier(detection.keys.front())
-                                                       : "(" + engine::QuoteIdentifierList(detection.keys) + ")");
+            std::string previous_deleted = KeyIsDeleted(baseline_keys, detection.keys);
             if (!flag) {
                 body = fmt::format("SELECT c.* FROM {} AS c", input.relation); // the deleted keys are already absent
             } else {
@@ -318,6 +301,12 @@ private:
         }
         return fmt::format(
             "WITH {} SELECT odibi_rows.* FROM ({}) AS odibi_rows, odibi_threshold AS t{}", detection.ctes, body, guard);
+    }
+
+    // Whether the row's key (qualified key columns) is one of odibi_deleted's (`keys`).
+    static std::string KeyIsDeleted(const std::vector<std::string>& row_keys, const std::vector<std::string>& keys) {
+        return fmt::format(
+            "({}) IN (SELECT ({}) FROM odibi_deleted)", Join(row_keys, ", "), engine::QuoteIdentifierList(keys));
     }
 
     // The input's columns as `c.<column>`, without the flag column (it is recomputed).

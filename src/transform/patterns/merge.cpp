@@ -49,9 +49,7 @@ public:
     }
 
     [[nodiscard]] std::optional<TargetWrite> WritesTarget(const config::Json& params, bool has_target) const override {
-        std::string strategy = params.contains("strategy") && params["strategy"].is_string()
-                                   ? ToLower(params["strategy"].get<std::string>())
-                                   : std::string("upsert");
+        std::string strategy = ToLower(TextParam(params, "strategy").value_or("upsert"));
         std::vector<std::string> keys;
         for (const auto& key : params.value("keys", config::Json::array())) {
             if (key.is_string()) {

@@ -107,19 +107,20 @@ void CheckTargetParams(const ParamReader& params) {
     }
 }
 
-std::optional<TargetReference> TargetReferenceOf(const config::Json& params) {
-    auto text = [&params](const char* key) -> std::optional<std::string> {
-        if (!params.is_object() || !params.contains(key) || !params[key].is_string()) {
-            return std::nullopt;
-        }
-        std::string value = Trim(params[key].get<std::string>());
-        return value.empty() ? std::nullopt : std::optional<std::string>(value);
-    };
-    if (auto target = text("target")) {
-        return TargetReference{text("connection"), *target, "target"};
+std::optional<std::string> TextParam(const config::Json& params, const char* name) {
+    if (!params.is_object() || !params.contains(name) || !params[name].is_string()) {
+        return std::nullopt;
     }
-    if (auto path = text("path")) {
-        return TargetReference{text("connection"), *path, "path"};
+    std::string value = Trim(params[name].get<std::string>());
+    return value.empty() ? std::nullopt : std::optional<std::string>(value);
+}
+
+std::optional<TargetReference> TargetReferenceOf(const config::Json& params) {
+    if (auto target = TextParam(params, "target")) {
+        return TargetReference{TextParam(params, "connection"), *target, "target"};
+    }
+    if (auto path = TextParam(params, "path")) {
+        return TargetReference{TextParam(params, "connection"), *path, "path"};
     }
     return std::nullopt;
 }

@@ -47,6 +47,10 @@ void CheckAuditParam(const ParamReader& params);
 /// Checks that a pattern that writes its target names it once: `target`, or `connection` + `path`.
 void CheckTargetParams(const ParamReader& params);
 
+/// A string param of the raw params, trimmed; nullopt when absent, not a string, or empty. For the
+/// executor hooks (TargetOf, BaselineOf, WritesTarget), which run before the params are checked.
+[[nodiscard]] std::optional<std::string> TextParam(const config::Json& params, const char* name);
+
 /// The pattern's target from a `target` param, or from `connection` + `path`.
 [[nodiscard]] std::optional<TargetReference> TargetReferenceOf(const config::Json& params);
 
