@@ -3,6 +3,7 @@ its wall time and peak RSS, watch a spill folder, and print result tables.
 
 Standard library only; run the drivers with Debian's /usr/bin/python3 (its pandas is a baseline).
 """
+import argparse
 import datetime
 import json
 import os
@@ -245,3 +246,24 @@ def pandas_available() -> Optional[str]:
     probe = subprocess.run([SYSTEM_PYTHON, "-c", "import pandas; print(pandas.__version__)"],
                            capture_output=True, text=True)
     return probe.stdout.strip() if probe.returncode == 0 else None
+
+
+def common_arguments(description: str, rows: int, rows_help: str, repeat: int,
+                     memory_limit: str) -> argparse.ArgumentParser:
+    """The options every driver takes: --rows, --seed, --repeat, --memory-limit, --threads, --odibi."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rows", type=int, default=rows, help=rows_help)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--repeat", type=int, default=repeat, help="runs per variant; the median time is reported")
+    parser.add_argument("--memory-limit", default=memory_limit)
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--odibi", help="path of the odibi binary (default: build/bench/bin/odibi)")
+    return parser
+
+
+def query_value(duckdb_run: Path, folder: Path, sql: str) -> str:
+    """The last output line of one SQL statement run by duckdb_run (a script written into `folder`)."""
+    script = folder / "count.sql"
+    script.write_text(sql + "\n")
+    output = subprocess.run([str(duckdb_run), str(script)], capture_output=True, text=True, check=True).stdout
+    return output.strip().splitlines()[-1]

@@ -11,9 +11,7 @@ peak RSS beside the limit.
   /usr/bin/python3 bench/patterns/run.py [--rows 20000000] [--repeat 1] [--memory-limit 1GB] [--odibi PATH]
 """
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -103,29 +101,16 @@ SCENARIOS = {
 
 
 def parse_arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=20_000_000, help="dimension and target rows (default 20M)")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--repeat", type=int, default=1, help="runs per variant; the median time is reported")
-    parser.add_argument("--memory-limit", default="1GB")
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
-    parser.add_argument("--odibi", help="path of the odibi binary (default: build/bench/bin/odibi)")
-    return parser.parse_args()
-
-
-def count(duckdb_run: Path, folder: Path, sql: str) -> str:
-    script = folder / "count.sql"
-    script.write_text(sql + "\n")
-    output = subprocess.run([str(duckdb_run), str(script)], capture_output=True, text=True, check=True).stdout
-    return output.strip().splitlines()[-1]
+    return harness.common_arguments(__doc__.split("\n")[0], 20_000_000, "dimension and target rows (default 20M)", 1,
+                                    "1GB").parse_args()
 
 
 def summary_of(duckdb_run: Path, folder: Path, scenario: str, path: Path) -> str:
     if scenario == "scd2":
-        return count(duckdb_run, folder, f"SELECT count(*) || ' rows, ' || count(*) FILTER (WHERE is_current) || "
+        return harness.query_value(duckdb_run, folder, f"SELECT count(*) || ' rows, ' || count(*) FILTER (WHERE is_current) || "
                                          f"' current, ' || count(DISTINCT customer_sk) || ' keys' "
                                          f"FROM read_parquet('{path}');")
-    return count(duckdb_run, folder, f"SELECT count(*) || ' rows, ' || count(*) FILTER (WHERE status = 'changed') "
+    return harness.query_value(duckdb_run, folder, f"SELECT count(*) || ' rows, ' || count(*) FILTER (WHERE status = 'changed') "
                                      f"|| ' changed' FROM read_parquet('{path}');")
 
 

@@ -13,8 +13,6 @@ the input and prints checked/plain (target: at most 1.5).
 """
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -72,21 +70,12 @@ COPY (SELECT * FROM read_parquet('{data}/events.parquet')) TO '{work}/valid.parq
 
 
 def parse_arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="event rows (default 10,000,000)")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per variant; the median time is reported")
-    parser.add_argument("--memory-limit", default="4GB")
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
-    parser.add_argument("--odibi", help="path of the odibi binary (default: build/bench/bin/odibi)")
-    return parser.parse_args()
+    return harness.common_arguments(__doc__.split("\n")[0], 10_000_000, "event rows (default 10,000,000)", 3,
+                                    "4GB").parse_args()
 
 
 def count_rows(duckdb_run: Path, folder: Path, path: Path) -> int:
-    script = folder / "count.sql"
-    script.write_text(f"SELECT count(*) AS n FROM read_parquet('{path}');\n")
-    output = subprocess.run([str(duckdb_run), str(script)], capture_output=True, text=True, check=True).stdout
-    return int(output.strip().splitlines()[-1])
+    return int(harness.query_value(duckdb_run, folder, f"SELECT count(*) AS n FROM read_parquet('{path}');"))
 
 
 def main() -> int:
