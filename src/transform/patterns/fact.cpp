@@ -87,26 +87,6 @@ public:
                {"measures", {"quantity", {{"revenue", "quantity * unit_price"}}}},
                {"grain", {"order_id"}}}) {}
 
-private:
-    void Check(const ParamReader& params) const override {
-        static_cast<void>(Lookups(params));
-        if (params.GetBool("deduplicate") && params.GetColumnList("keys").empty()) {
-            throw params.Invalid("keys", "deduplicate: true needs keys (the columns that identify a duplicate)");
-        }
-        CheckAuditParam(params);
-        bool quarantines = params.GetEnum("orphan_handling") == "quarantine";
-        if (quarantines != params.Has("quarantine")) {
-            throw params.Invalid("quarantine",
-                                 quarantines
-                                     ? "orphan_handling: quarantine needs quarantine: {connection, path}, where "
-                                       "the orphan rows go"
-                                     : "quarantine: applies only with orphan_handling: quarantine");
-        }
-        if (quarantines) {
-            static_cast<void>(QuarantineOf(params));
-        }
-    }
-
     [[nodiscard]] std::optional<RejectedRows> RejectedRowsOf(const config::Json& params,
                                                              const TransformInput& input) const override {
         ParamReader reader(Info(), params);
@@ -152,6 +132,26 @@ private:
             fmt::format(
                 "SELECT {} FROM {} WHERE NOT ({})", Join(select, ", "), lookup.from, Join(matched_so_far, " AND ")),
             "orphan row(s)"};
+    }
+
+private:
+    void Check(const ParamReader& params) const override {
+        static_cast<void>(Lookups(params));
+        if (params.GetBool("deduplicate") && params.GetColumnList("keys").empty()) {
+            throw params.Invalid("keys", "deduplicate: true needs keys (the columns that identify a duplicate)");
+        }
+        CheckAuditParam(params);
+        bool quarantines = params.GetEnum("orphan_handling") == "quarantine";
+        if (quarantines != params.Has("quarantine")) {
+            throw params.Invalid("quarantine",
+                                 quarantines
+                                     ? "orphan_handling: quarantine needs quarantine: {connection, path}, where "
+                                       "the orphan rows go"
+                                     : "quarantine: applies only with orphan_handling: quarantine");
+        }
+        if (quarantines) {
+            static_cast<void>(QuarantineOf(params));
+        }
     }
 
     static std::vector<Lookup> Lookups(const ParamReader& params) {
