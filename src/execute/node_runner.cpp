@@ -763,6 +763,13 @@ private:
         return current;
     }
 
+    /// `relation` is this node's own read, untransformed and without a user filter (which may call
+    /// now()): reading it again gives the same rows.
+    bool IsStableRead(const std::string& relation) const {
+        return node_.input_kind == graph::InputKind::READ && relation == input_relation_ && config_.read &&
+               !config_.read->filter.has_value();
+    }
+
     /// What checks over `relation` need to know; an empty relation (a cross-node check) masks nothing.
     quality::QualityContext QualityContextFor(const std::string& relation) {
         quality::QualityContext quality_context;
@@ -773,6 +780,7 @@ private:
         quality_context.history = &history_;
         quality_context.sample_size = context_.project.story.max_sampled_validations;
         quality_context.now = Now();
+        quality_context.relation_is_stable = IsStableRead(relation);
         config::SensitiveColumns sensitive = config::ParseSensitiveColumns(config_.sensitive);
         if (!relation.empty() && (sensitive.all || !sensitive.columns.empty())) {
             for (const auto& column : connection_.Describe(relation)) {

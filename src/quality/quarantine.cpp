@@ -1,4 +1,4 @@
-// Quarantine split views and their metadata columns.
+// The quarantine split: the kept rows (an anti-join) and the quarantined rows with their metadata.
 #include "quarantine.hpp"
 
 #include <fmt/format.h>
@@ -39,20 +39,29 @@ std::string AnyFlagSql(const std::vector<QuarantineFlag>& flags) {
     return "(" + Join(parts, " OR ") + ")";
 }
 
-QuarantineViews CreateQuarantineViews(engine::Connection& connection,
-                                      const std::string& table,
-                                      const std::string& base,
-                                      const std::vector<std::string>& original_columns,
-                                      const std::vector<QuarantineFlag>& flags,
-                                      const config::QuarantineConfig& quarantine,
-                                      const QualityContext& context) {
-    QuarantineViews views{base + "_valid", base + "_quarantined"};
-    std::string columns = engine::QuoteIdentifierList(original_columns);
-    std::string any_flag = AnyFlagSql(flags);
-    connection.Execute("CREATE TEMP VIEW " + QuoteIdentifier(views.valid) + " AS SELECT " + columns + " FROM " +
-                       QuoteIdentifier(table) + " WHERE NOT " + any_flag);
+std::string RowsOutsideSql(const std::string& relation_sql,
+                           const std::vector<std::string>& columns,
+                           const std::string& failing_table,
+                           const std::string& condition) {
+    std::vector<std::string> listed;
+    std::vector<std::string> same;
+    for (const auto& column : columns) {
+        std::string name = QuoteIdentifier(column);
+        listed.push_back("__odibi_kept." + name);
+        same.push_back("__odibi_failing." + name + " IS NOT DISTINCT FROM __odibi_kept." + name);
+    }
+    // An explicit ANTI JOIN: DuckDB plans it as one hash join built on the (small) failing side,
+    // where NOT EXISTS with a filtered subquery would become a delim join over every kept row.
+    return "SELECT " + Join(listed, ", ") + " FROM " + relation_sql + " AS __odibi_kept ANTI JOIN (SELECT * FROM " +
+           failing_table + " WHERE " + condition + ") AS __odibi_failing ON " + Join(same, " AND ");
+}
 
-    std::vector<std::string> select = {columns};
+std::string QuarantinedRowsSql(const std::string& failing_table,
+                               const std::vector<std::string>& columns,
+                               const std::vector<QuarantineFlag>& flags,
+                               const config::QuarantineConfig& quarantine,
+                               const QualityContext& context) {
+    std::vector<std::string> select = {engine::QuoteIdentifierList(columns)};
     std::vector<std::string> names;
     names.reserve(flags.size());
     for (const auto& flag : flags) {
@@ -73,17 +82,15 @@ QuarantineViews CreateQuarantineViews(engine::Connection& connection,
     if (quarantine.add_original_node) {
         select.push_back(QuoteLiteral(context.node) + " AS _original_node");
     }
-    std::string where = any_flag;
+    std::string where = AnyFlagSql(flags);
     if (quarantine.sample_fraction) {
         where += fmt::format(" AND random() < {}", *quarantine.sample_fraction);
     }
-    std::string sql = "CREATE TEMP VIEW " + QuoteIdentifier(views.quarantined) + " AS SELECT " + Join(select, ", ") +
-                      " FROM " + QuoteIdentifier(table) + " WHERE " + where;
+    std::string sql = "SELECT " + Join(select, ", ") + " FROM " + failing_table + " WHERE " + where;
     if (quarantine.max_rows) {
         sql += " LIMIT " + std::to_string(*quarantine.max_rows);
     }
-    connection.Execute(sql);
-    return views;
+    return sql;
 }
 
 } // namespace odibi::quality

@@ -114,8 +114,21 @@ std::string NotNullFlag(const std::vector<std::string>& names) {
     return "(" + Join(parts, " OR ") + ")";
 }
 
-std::string UniqueFlag(const std::vector<std::string>& names) {
-    return "(count(*) OVER (PARTITION BY " + engine::QuoteIdentifierList(names) + ") > 1)";
+// Keys equal when both are NULL, as GROUP BY and PARTITION BY see them.
+std::string KeysMatch(const std::vector<std::string>& names, const std::string& left, const std::string& right) {
+    std::vector<std::string> parts;
+    parts.reserve(names.size());
+    for (const auto& name : names) {
+        parts.push_back(left + "." + QuoteIdentifier(name) + " IS NOT DISTINCT FROM " + right + "." +
+                        QuoteIdentifier(name));
+    }
+    return Join(parts, " AND ");
+}
+
+// The row's key is one of the keys that occur more than once (a semi-join against a small table).
+std::string UniqueFlag(const std::vector<std::string>& names, const std::string& duplicate_keys) {
+    return "EXISTS (SELECT 1 FROM " + QuoteIdentifier(duplicate_keys) + " AS __odibi_duplicate WHERE " +
+           KeysMatch(names, "__odibi_duplicate", ROW_ALIAS) + ")";
 }
 
 std::vector<config::Json> ValueList(const config::Json& values) {
@@ -264,12 +277,27 @@ FindUnavailableReason(engine::Connection& connection, const QualityTestConfig& t
     return std::nullopt;
 }
 
+std::string
+DuplicateKeysSql(const std::string& relation_sql, const ColumnLookup& columns, const QualityTestConfig& test) {
+    std::vector<std::string> keys;
+    std::vector<std::string> same_as_previous = {"lag(true, 1, false) OVER __odibi_sorted"};
+    for (const auto& name : NamedColumns(test)) {
+        std::string key = QuoteIdentifier(Resolved(columns, name));
+        keys.push_back(key);
+        same_as_previous.push_back(key + " IS NOT DISTINCT FROM lag(" + key + ") OVER __odibi_sorted");
+    }
+    std::string key_list = Join(keys, ", ");
+    return "SELECT DISTINCT " + key_list + " FROM " + relation_sql + " WINDOW __odibi_sorted AS (ORDER BY " + key_list +
+           ") QUALIFY " + Join(same_as_previous, " AND ");
+}
+
 RowCheck CompileRowCheck(engine::Connection& connection,
                          const std::string& relation_sql,
                          const ColumnLookup& columns,
                          const QualityTestConfig& test,
                          size_t test_index,
                          const std::string& flag_column,
+                         const std::string& duplicate_keys,
                          const QualityContext& context) {
     RowCheck check;
     check.test_index = test_index;
@@ -284,7 +312,10 @@ RowCheck CompileRowCheck(engine::Connection& connection,
         check.null_counted_columns = resolved;
         break;
     case QualityTestType::UNIQUE:
-        check.flag_sql = UniqueFlag(resolved);
+        if (duplicate_keys.empty()) {
+            throw InternalError("quality: unique check compiled without its table of duplicate keys");
+        }
+        check.flag_sql = UniqueFlag(resolved, duplicate_keys);
         break;
     case QualityTestType::ACCEPTED_VALUES:
         check.flag_sql = AcceptedValuesFlag(*columns.TryFind(test.column), test.values);

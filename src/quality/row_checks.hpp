@@ -14,6 +14,10 @@
 
 namespace odibi::quality {
 
+/// The alias of the checked relation in the query that computes the flags (a flag may refer to the
+/// row through it, as unique's semi-join does).
+inline constexpr const char* ROW_ALIAS = "__odibi_row";
+
 /// True for the tests evaluated row by row (they get a flag); the others check the batch.
 [[nodiscard]] bool IsRowLevel(config::QualityTestType type);
 
@@ -30,7 +34,7 @@ namespace odibi::quality {
 /// A row-level test compiled to its failure flag.
 struct RowCheck {
     size_t test_index = 0;
-    std::string flag_column; ///< unquoted name of the flag in the materialised table
+    std::string flag_column; ///< unquoted name of the flag in the table of failing rows
     std::string flag_sql;    ///< BOOLEAN, never NULL; true = the row fails
     /// The resolved columns the test looks at (all columns for custom_sql): samples show these.
     std::vector<std::string> columns;
@@ -38,15 +42,22 @@ struct RowCheck {
     std::vector<std::string> null_counted_columns;
 };
 
+/// The keys of a unique test that occur more than once in `relation_sql` (NULL keys count as equal),
+/// found by one sort of the key columns: SELECT DISTINCT keys ... QUALIFY key = the previous row's key.
+[[nodiscard]] std::string
+DuplicateKeysSql(const std::string& relation_sql, const ColumnLookup& columns, const config::QualityTestConfig& test);
+
 /// Compiles a row-level test whose columns exist (FindUnavailableReason returned nullopt).
-/// `relation_sql` is the quoted relation. Throws INVALID_VALUE naming the test and its config path
-/// when a custom_sql condition or a regex pattern does not compile (DuckDB's text kept whole).
+/// `relation_sql` is the quoted relation; `duplicate_keys` the (unquoted) temporary table holding
+/// DuplicateKeysSql's rows for a unique test, empty for the others. Throws INVALID_VALUE naming the test and its config
+/// path when a custom_sql condition or a regex pattern does not compile (DuckDB's text kept whole).
 [[nodiscard]] RowCheck CompileRowCheck(engine::Connection& connection,
                                        const std::string& relation_sql,
                                        const ColumnLookup& columns,
                                        const config::QualityTestConfig& test,
                                        size_t test_index,
                                        const std::string& flag_column,
+                                       const std::string& duplicate_keys,
                                        const QualityContext& context);
 
 /// `^(?:pattern)`: Odibi matches with Python's re.match, anchored at the start only.

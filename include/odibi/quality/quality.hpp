@@ -78,6 +78,10 @@ struct QualityContext {
     config::Json column_metadata = config::Json::object();
     QualityHistory* history = nullptr; ///< may be null
     int sample_size = 5;
+    /// Reading the relation again gives the same rows (a file or table read as it is). The row-level
+    /// checks read it several times (duplicate keys, failing rows, then the write's anti-join); any
+    /// other relation (a transform may call random() or now()) is first copied into a temporary table.
+    bool relation_is_stable = false;
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 
@@ -106,16 +110,17 @@ struct TestEvaluation {
     /// write_valid_only; empty when there are no row-level tests.
     std::string all_passing_relation;
     /// What EvaluateTests left on the connection for the three relations above (views first, then the
-    /// flags table they read); empty when there are no row-level tests. Drop them with
+    /// tables they read); empty when there are no row-level tests. Drop them with
     /// DropTemporaryObjects once the node no longer reads those relations (after the writes).
     std::vector<TemporaryObject> temporary_objects;
 };
 
-/// Evaluates `tests` over `relation` (SQL naming a table or view, already quoted, e.g. `"p"."orders"`)
-/// in one scan: the row-level checks become one query of filtered
-/// aggregates over a materialised table of per-row failure flags, which the quarantine split then
-/// reuses. `phase` CONTRACT never splits (quarantine tests fail). `validation` (nullable) supplies
-/// the quarantine config and mode. Throws odibi::Error only when a check cannot be evaluated.
+/// Evaluates `tests` over `relation` (SQL naming a table or view, already quoted, e.g. `"p"."orders"`).
+/// One scan computes every row-level flag and keeps only the failing rows with their flags; counts,
+/// samples and the quarantined rows come from that table, and the valid rows are the relation
+/// without them (an anti-join the write streams through). Unique tests first sort their key columns. `phase` CONTRACT
+/// never splits (quarantine tests fail). `validation` (nullable) supplies the quarantine config and mode. Throws
+/// odibi::Error only when a check cannot be evaluated.
 [[nodiscard]] TestEvaluation EvaluateTests(engine::Connection& connection,
                                            const std::string& relation,
                                            const std::vector<config::QualityTestConfig>& tests,
