@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "odibi/common/strings.hpp"
+#include "odibi/engine/regex.hpp"
+#include "odibi/engine/sql.hpp"
 
 namespace odibi::quality {
 
@@ -81,7 +83,7 @@ std::string Detail(const config::QualityTestConfig& test, const RowFailure& fail
                            "value; end it with $ to match the whole value){}",
                            column,
                            Plural(failure.violations, "value"),
-                           AnchoredPattern(test.pattern),
+                           engine::AnchoredPattern(test.pattern),
                            in_rows);
     case QualityTestType::CUSTOM_SQL: {
         double rate = failure.rows == 0 ? 0.0 : static_cast<double>(failure.violations) / failure.rows;

@@ -5,6 +5,7 @@
 
 #include "odibi/common/error.hpp"
 #include "odibi/common/strings.hpp"
+#include "odibi/engine/regex.hpp"
 #include "odibi/engine/sql.hpp"
 
 namespace odibi::quality {
@@ -189,8 +190,8 @@ std::string RangeFlag(const engine::ColumnInfo& column, const config::Json& min,
 
 std::string RegexFlag(const engine::ColumnInfo& column, const std::string& pattern) {
     std::string value = QuoteIdentifier(column.name);
-    return "(CASE WHEN " + value + " IS NULL THEN false ELSE NOT COALESCE(regexp_matches(CAST(" + value +
-           " AS VARCHAR), " + QuoteLiteral(AnchoredPattern(pattern)) + "), false) END)";
+    return "(CASE WHEN " + value + " IS NULL THEN false ELSE NOT COALESCE(" +
+           engine::PrefixMatchSql("CAST(" + value + " AS VARCHAR)", pattern) + ", false) END)";
 }
 
 // The newline ends a trailing `--` comment in the user's condition before our closing parenthesis.
@@ -324,7 +325,7 @@ RowCheck CompileRowCheck(engine::Connection& connection,
         check.flag_sql = RangeFlag(*columns.TryFind(test.column), test.min, test.max);
         break;
     case QualityTestType::REGEX_MATCH: {
-        std::string probe = "SELECT regexp_matches('', " + QuoteLiteral(AnchoredPattern(test.pattern)) + ")";
+        std::string probe = "SELECT regexp_matches('', " + QuoteLiteral(engine::AnchoredPattern(test.pattern)) + ")";
         CheckCompiles(connection, test, context, "pattern", probe, false);
         check.flag_sql = RegexFlag(*columns.TryFind(test.column), test.pattern);
         break;
@@ -356,10 +357,6 @@ RowCheck CompileRowCheck(engine::Connection& connection,
     }
     check.columns = std::move(resolved);
     return check;
-}
-
-std::string AnchoredPattern(const std::string& pattern) {
-    return "^(?:" + pattern + ")";
 }
 
 std::string JsonScalarSql(const config::Json& value) {

@@ -60,9 +60,6 @@ DuplicateKeysSql(const std::string& relation_sql, const ColumnLookup& columns, c
                                        const std::string& duplicate_keys,
                                        const QualityContext& context);
 
-/// `^(?:pattern)`: Odibi matches with Python's re.match, anchored at the start only.
-[[nodiscard]] std::string AnchoredPattern(const std::string& pattern);
-
 /// A JSON scalar (range bound, accepted value) as SQL: numbers and booleans as written, text quoted.
 [[nodiscard]] std::string JsonScalarSql(const config::Json& value);
 /// A JSON scalar as the text a user wrote ("100", "active").

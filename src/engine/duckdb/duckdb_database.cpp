@@ -1,4 +1,5 @@
 // The DuckDB implementation of the engine interface, over DuckDB's stable C API.
+#include "prefix_regex_function.hpp"
 #include <duckdb.h>
 #include <fmt/format.h>
 
@@ -191,6 +192,7 @@ public:
             throw Error(
                 ErrorCode::INVALID_VALUE, ErrorSource::EXTERNAL, fmt::format("could not open DuckDB: {}", text));
         }
+        RegisterFunctions();
     }
     DuckDbDatabase(const DuckDbDatabase&) = delete;
     DuckDbDatabase& operator=(const DuckDbDatabase&) = delete;
@@ -199,6 +201,23 @@ public:
     std::unique_ptr<Connection> Connect() override { return std::make_unique<DuckDbConnection>(database_); }
 
 private:
+    // odibi's own SQL functions, registered once in the database's catalog.
+    void RegisterFunctions() {
+        duckdb_connection connection = nullptr;
+        if (duckdb_connect(database_, &connection) == DuckDBError) {
+            duckdb_close(&database_);
+            throw InternalError("could not open a DuckDB connection");
+        }
+        try {
+            RegisterPrefixMatchFunction(connection);
+        } catch (...) {
+            duckdb_disconnect(&connection);
+            duckdb_close(&database_);
+            throw;
+        }
+        duckdb_disconnect(&connection);
+    }
+
     duckdb_database database_ = nullptr;
 };
 
