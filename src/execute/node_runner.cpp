@@ -847,9 +847,29 @@ private:
         result_.steps.push_back({phase_, step_, "", MillisecondsBetween(started, Now())});
     }
 
+    /// The validation tests can run inside the write's own scan (quality::StreamedTests): the write
+    /// reads the node's rows exactly once and writes every row it reads, nothing else reads them
+    /// first, and what is written does not depend on the gate's verdict.
+    bool StreamsValidation() const {
+        const config::ValidationConfig& validation = *config_.validation;
+        if (!write_ || !quality::CanStreamTests(validation.tests)) {
+            return false;
+        }
+        static const std::set<std::string> formats = {"csv", "parquet", "json", "delta"};
+        bool writes_every_row_once =
+            (write_->mode == config::WriteMode::OVERWRITE || write_->mode == config::WriteMode::APPEND) &&
+            formats.contains(write_->format) && !write_->skip_if_unchanged && !write_->first_run_query;
+        bool read_only_by_the_write = !node_.materialize && node_.dependents.empty() && !reads_target_;
+        bool writes_the_split = !validation.gate || validation.gate->on_fail != config::GateOnFail::WRITE_VALID_ONLY;
+        return writes_every_row_once && read_only_by_the_write && writes_the_split;
+    }
+
     /// Tests, quarantine and gate; returns the relation to write (the valid rows after a split).
     std::string Validate(const std::string& current) {
         const config::ValidationConfig& validation = *config_.validation;
+        if (StreamsValidation()) {
+            return StreamValidation(current);
+        }
         phase_ = "validation";
         step_ = fmt::format("{} validation test(s)", validation.tests.size());
         sql_.clear();
@@ -873,6 +893,65 @@ private:
         }
         output_is_temporary_ = outcome.output_is_temporary;
         return outcome.output_relation;
+    }
+
+    /// Duplicate keys and the tests' flags are prepared; the write's scan computes the flags and sets
+    /// the failing rows aside (FinishStreamedValidation concludes once the write is staged).
+    std::string StreamValidation(const std::string& current) {
+        const config::ValidationConfig& validation = *config_.validation;
+        phase_ = "validation";
+        step_ = fmt::format("{} validation test(s), evaluated in the write's scan", validation.tests.size());
+        sql_.clear();
+        auto started = Now();
+        try {
+            streamed_tests_ = std::make_unique<quality::StreamedTests>(
+                connection_, current, validation.tests, &validation, QualityContextFor(current));
+        } catch (const Error& error) {
+            PointAtFirstFailure(error, validation.config_path);
+            throw;
+        }
+        result_.steps.push_back({phase_, step_, "", MillisecondsBetween(started, Now())});
+        unvalidated_relation_ = current;
+        output_is_temporary_ = true;
+        return streamed_tests_->Relation();
+    }
+
+    /// After the write has staged (not published) the rows that failed no quarantine test: the
+    /// results, failures and gate as RunValidation decides them, then the quarantine append. The
+    /// node's view is pointed at the kept rows, so that nothing reads the streamed view again.
+    void FinishStreamedValidation(int64_t rows_written) {
+        const config::ValidationConfig& validation = *config_.validation;
+        std::string write_phase = phase_;
+        std::string write_step = step_;
+        std::string write_path = config_path_;
+        std::string write_sql = sql_;
+        phase_ = "validation";
+        step_ = fmt::format("{} validation test(s), concluded after the write's scan", validation.tests.size());
+        auto started = Now();
+        ValidationOutcome outcome;
+        try {
+            outcome = ConcludeValidation(quality_scratch_,
+                                         unvalidated_relation_,
+                                         streamed_tests_->Finish(rows_written),
+                                         config_,
+                                         QualityContextFor(unvalidated_relation_),
+                                         result_.quality,
+                                         result_.warnings);
+        } catch (const Error& error) {
+            PointAtFirstFailure(error, validation.config_path);
+            throw;
+        }
+        result_.steps.push_back({phase_, step_, "", MillisecondsBetween(started, Now())});
+        if (outcome.rows_quarantined > 0) {
+            WriteQuarantine(*validation.quarantine, outcome);
+        }
+        Execute("publish",
+                fmt::format("register {} over its kept rows", node_.name),
+                fmt::format("CREATE OR REPLACE VIEW {} AS SELECT * FROM {}", NodeRelation(), outcome.output_relation));
+        phase_ = write_phase;
+        step_ = write_step;
+        config_path_ = write_path;
+        sql_ = write_sql;
     }
 
     /// Quarantined rows are appended before the node's own write: if that write fails, a re-run
@@ -973,6 +1052,9 @@ private:
         staged_write_.emplace(io::StageWrite(connection_, request));
         fault::CrashPoint(fault::AFTER_STAGE);
         const io::WriteOutcome& outcome = staged_write_->Outcome();
+        if (streamed_tests_) {
+            FinishStreamedValidation(outcome.rows_written);
+        }
         rows_in_target_ = outcome.rows_in_target;
         result_.rows_written = outcome.rows_written;
         result_.write_location = outcome.location;
@@ -1317,6 +1399,9 @@ private:
     bool reads_target_ = false; ///< the transformer is a pattern that read its existing target
     /// The temporary tables and views of this attempt's checks, dropped when the attempt ends.
     QualityScratch quality_scratch_;
+    /// Validation that the write's scan evaluates (StreamsValidation), and the rows it validates.
+    std::unique_ptr<quality::StreamedTests> streamed_tests_;
+    std::string unvalidated_relation_;
     /// The node's write: its `write:` block, or the write of a pattern that writes its own target
     /// (merge, scd2) when the node has none.
     std::optional<config::WriteConfig> write_;

@@ -163,11 +163,22 @@ ValidationOutcome RunValidation(engine::Connection& connection,
                                 std::vector<quality::QualityResult>& results,
                                 std::vector<std::string>& warnings) {
     const config::ValidationConfig& validation = *node.validation;
+    quality::TestEvaluation evaluation = quality::EvaluateTests(
+        connection, relation, validation.tests, quality::CheckPhase::VALIDATION, &validation, context);
+    return ConcludeValidation(scratch, relation, std::move(evaluation), node, context, results, warnings);
+}
+
+ValidationOutcome ConcludeValidation(QualityScratch& scratch,
+                                     const std::string& relation,
+                                     quality::TestEvaluation evaluation,
+                                     const config::NodeConfig& node,
+                                     const quality::QualityContext& context,
+                                     std::vector<quality::QualityResult>& results,
+                                     std::vector<std::string>& warnings) {
+    const config::ValidationConfig& validation = *node.validation;
     ValidationOutcome outcome;
     outcome.output_relation = relation;
     size_t first = results.size();
-    quality::TestEvaluation evaluation = quality::EvaluateTests(
-        connection, relation, validation.tests, quality::CheckPhase::VALIDATION, &validation, context);
     results.insert(results.end(), evaluation.results.begin(), evaluation.results.end());
     CollectWarnings(results, first, warnings);
     if (!evaluation.valid_relation.empty()) {

@@ -87,6 +87,16 @@ void RunContracts(engine::Connection& connection,
                                               std::vector<quality::QualityResult>& results,
                                               std::vector<std::string>& warnings);
 
+/// RunValidation's decisions over an evaluation made elsewhere (quality::StreamedTests): results and
+/// warnings, VALIDATION_FAILED, the gate. `relation` is what to write when there is no split.
+[[nodiscard]] ValidationOutcome ConcludeValidation(QualityScratch& scratch,
+                                                   const std::string& relation,
+                                                   quality::TestEvaluation evaluation,
+                                                   const config::NodeConfig& node,
+                                                   const quality::QualityContext& context,
+                                                   std::vector<quality::QualityResult>& results,
+                                                   std::vector<std::string>& warnings);
+
 /// A cross-node check node: throws CIRCUIT_BREAKER_TRIPPED when it fails with on_fail fail.
 void RunCrossCheck(engine::Connection& connection,
                    const config::CrossCheckConfig& check,

@@ -25,8 +25,9 @@ std::vector<TemporaryObject> TemporaryObjectScope::Release() {
 void DropObjects(engine::Connection& connection, const std::vector<TemporaryObject>& objects) noexcept {
     for (const auto& object : objects) {
         const char* kind = object.kind == TemporaryObjectKind::VIEW ? "VIEW" : "TABLE";
+        const char* schema = object.kind == TemporaryObjectKind::SHARED_TABLE ? "main." : "temp.main.";
         try {
-            connection.Execute(std::string("DROP ") + kind + " IF EXISTS temp.main." +
+            connection.Execute(std::string("DROP ") + kind + " IF EXISTS " + schema +
                                engine::QuoteIdentifier(object.name));
         } catch (...) {
             // The objects are temporary: they disappear with the connection if this drop fails.

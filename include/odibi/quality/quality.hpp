@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,7 +86,9 @@ struct QualityContext {
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 
-enum class TemporaryObjectKind : uint8_t { TABLE, VIEW };
+/// TABLE and VIEW are temporary (of one connection); SHARED_TABLE is a scratch table of the database
+/// (main schema) that another connection fills.
+enum class TemporaryObjectKind : uint8_t { TABLE, VIEW, SHARED_TABLE };
 
 /// A temporary table or view that an evaluation created on its connection.
 struct TemporaryObject {
@@ -127,6 +130,42 @@ struct TestEvaluation {
                                            CheckPhase phase,
                                            const config::ValidationConfig* validation,
                                            const QualityContext& context);
+
+/// Whether StreamedTests can check `tests`: at least one is row-level, and none needs an aggregate
+/// over the kept rows before they are written (distribution, freshness).
+[[nodiscard]] bool CanStreamTests(const std::vector<config::QualityTestConfig>& tests);
+
+/// Validation tests evaluated by the write's own scan instead of a scan of their own: Relation() is a
+/// view of the rows to write (those failing no quarantine test) that, while the write reads it, sets
+/// every failing row aside with its flags. Unique tests still sort their keys first. After the write
+/// has staged (not published) its output, Finish gives the same TestEvaluation EvaluateTests would,
+/// with valid_relation a plain view of the kept rows: read the kept rows through that afterwards,
+/// never through Relation() again. Only for a write that reads Relation() exactly once and writes
+/// every row it reads (overwrite, append); Finish throws INTERNAL when the counts show otherwise.
+class StreamedTests {
+public:
+    StreamedTests(engine::Connection& connection,
+                  const std::string& relation,
+                  const std::vector<config::QualityTestConfig>& tests,
+                  const config::ValidationConfig* validation,
+                  const QualityContext& context);
+    ~StreamedTests();
+    StreamedTests(const StreamedTests&) = delete;
+    StreamedTests& operator=(const StreamedTests&) = delete;
+    StreamedTests(StreamedTests&&) = delete;
+    StreamedTests& operator=(StreamedTests&&) = delete;
+
+    /// The rows to write (quoted name of a temporary view on the connection).
+    [[nodiscard]] const std::string& Relation() const { return relation_; }
+    /// The results, once the write has read Relation(); `rows_kept` is the number of rows it wrote.
+    [[nodiscard]] TestEvaluation Finish(int64_t rows_kept);
+
+private:
+    struct State;
+    engine::Connection& connection_;
+    std::unique_ptr<State> state_;
+    std::string relation_;
+};
 
 /// Drops `evaluation.temporary_objects` (IF EXISTS, in order) from `connection` (the one EvaluateTests
 /// ran on: temporary objects belong to their connection) and clears the list. Never throws: a drop

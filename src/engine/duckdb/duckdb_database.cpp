@@ -1,5 +1,6 @@
 // The DuckDB implementation of the engine interface, over DuckDB's stable C API.
 #include "prefix_regex_function.hpp"
+#include "row_sink_function.hpp"
 #include <duckdb.h>
 #include <fmt/format.h>
 
@@ -86,7 +87,7 @@ std::string TypeName(duckdb_type type) {
 
 class DuckDbConnection final : public Connection {
 public:
-    explicit DuckDbConnection(duckdb_database database) {
+    explicit DuckDbConnection(duckdb_database database) : database_(database) {
         if (duckdb_connect(database, &connection_) == DuckDBError) {
             throw Error(ErrorCode::INTERNAL, ErrorSource::INTERNAL, "could not open a DuckDB connection");
         }
@@ -139,6 +140,8 @@ public:
 
     void Interrupt() override { duckdb_interrupt(connection_); }
 
+    [[nodiscard]] duckdb_database DatabaseHandle() const { return database_; }
+
 private:
     void Run(const std::string& sql, ResultHolder& result) {
         if (duckdb_query(connection_, sql.c_str(), result.Get()) == DuckDBError) {
@@ -151,6 +154,7 @@ private:
         }
     }
 
+    duckdb_database database_;
     duckdb_connection connection_ = nullptr;
 };
 
@@ -210,6 +214,7 @@ private:
         }
         try {
             RegisterPrefixMatchFunction(connection);
+            RegisterRowSinkFunction(connection);
         } catch (...) {
             duckdb_disconnect(&connection);
             duckdb_close(&database_);
@@ -225,6 +230,14 @@ private:
 
 std::unique_ptr<Database> OpenDuckDb(const DatabaseSettings& settings) {
     return std::make_unique<DuckDbDatabase>(settings);
+}
+
+std::unique_ptr<RowSink> OpenRowSink(Connection& connection, const std::string& schema, const std::string& table) {
+    auto* duckdb_connection = dynamic_cast<DuckDbConnection*>(&connection);
+    if (duckdb_connection == nullptr) {
+        throw InternalError("a row sink needs a DuckDB connection");
+    }
+    return OpenDuckDbRowSink(duckdb_connection->DatabaseHandle(), schema, table);
 }
 
 std::string DuckDbVersion() {
