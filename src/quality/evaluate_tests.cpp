@@ -30,6 +30,7 @@ using engine::QuoteIdentifier;
 
 constexpr const char* TEMPORARY_PREFIX = "__odibi_quality_";
 constexpr const char* FLAG_PREFIX = "__odibi_failed_";
+constexpr size_t MAX_STREAMED_CHECKS = 62; ///< one bit each in a BIGINT mask
 
 std::string TestName(const QualityTestConfig& test) {
     return test.name.empty() ? config::QualityTestTypeName(test.type) : test.name;
@@ -368,14 +369,14 @@ TestEvaluation EvaluateTests(engine::Connection& connection,
 }
 
 bool CanStreamTests(const std::vector<config::QualityTestConfig>& tests) {
-    bool any_row_level = false;
+    size_t row_level = 0;
     for (const auto& test : tests) {
         if (test.type == config::QualityTestType::DISTRIBUTION || test.type == config::QualityTestType::FRESHNESS) {
             return false;
         }
-        any_row_level = any_row_level || IsRowLevel(test.type);
+        row_level += IsRowLevel(test.type) ? 1 : 0;
     }
-    return any_row_level;
+    return row_level > 0 && row_level <= MAX_STREAMED_CHECKS;
 }
 
 struct StreamedTests::State {
@@ -397,25 +398,51 @@ StreamedTests::StreamedTests(engine::Connection& connection,
     state_->validation = validation;
     state_->context = context;
     TestPlan& plan = *state_->plan;
-    if (plan.row_checks.empty()) {
-        throw InternalError("quality: StreamedTests without a row-level test");
+    if (plan.row_checks.empty() || plan.row_checks.size() > MAX_STREAMED_CHECKS) {
+        throw InternalError("quality: StreamedTests needs 1 to 62 row-level tests");
     }
-    // The failing rows arrive from the write's own scan, through a sink into a table of the
-    // database (the rows are appended on a connection of the sink's own).
-    plan.scope.Add(TemporaryObjectKind::SHARED_TABLE, plan.base);
-    connection.Execute("CREATE TABLE main." + QuoteIdentifier(plan.base) + " AS SELECT * FROM (" +
-                       plan.FlaggedRowsSql() + ") LIMIT 0");
-    state_->sink = engine::OpenRowSink(connection, "main", plan.base);
+    // Each row carries one bit per row-level test. The write's scan computes the mask once per
+    // row; a sink appends the rows with any bit to a table of the database (on a connection of its
+    // own), and the write keeps the rows without a quarantine bit.
+    std::string mask_column = FlagColumn(plan.row_checks.size(), plan.columns) + "_mask";
+    std::vector<std::string> bits;
+    uint64_t quarantine_bits = 0;
+    for (size_t check = 0; check < plan.row_checks.size(); ++check) {
+        uint64_t bit = uint64_t{1} << check;
+        bits.push_back(fmt::format(
+            "CASE WHEN {} THEN CAST({} AS BIGINT) ELSE CAST(0 AS BIGINT) END", plan.row_checks[check].flag_sql, bit));
+        quarantine_bits |= plan.is_quarantine_check[check] ? bit : 0;
+    }
+    std::vector<std::string> names = plan.columns.Names();
+    std::string sink_table = plan.base + "_sink";
+    plan.scope.Add(TemporaryObjectKind::SHARED_TABLE, sink_table);
+    connection.Execute("CREATE TABLE main." + QuoteIdentifier(sink_table) + " AS SELECT " +
+                       engine::QuoteIdentifierList(names) + ", CAST(0 AS BIGINT) AS " + QuoteIdentifier(mask_column) +
+                       " FROM " + plan.rows_sql + " LIMIT 0");
+    state_->sink = engine::OpenRowSink(connection, "main", sink_table);
+
+    // The failing rows as EvaluateTests keeps them: the columns and one flag per test.
+    std::vector<std::string> failing = {engine::QuoteIdentifierList(names)};
+    for (size_t check = 0; check < plan.row_checks.size(); ++check) {
+        failing.push_back(fmt::format("({} & CAST({} AS BIGINT)) <> 0 AS {}",
+                                      QuoteIdentifier(mask_column),
+                                      uint64_t{1} << check,
+                                      QuoteIdentifier(plan.row_checks[check].flag_column)));
+    }
+    plan.scope.Add(TemporaryObjectKind::VIEW, plan.base);
+    connection.Execute("CREATE TEMP VIEW " + QuoteIdentifier(plan.base) + " AS SELECT " + Join(failing, ", ") +
+                       " FROM main." + QuoteIdentifier(sink_table));
+
     std::vector<std::string> values;
-    for (const auto& column : connection.Describe("main." + QuoteIdentifier(plan.base))) {
-        values.push_back(QuoteIdentifier(column.name));
+    for (const auto& name : names) {
+        values.push_back(QuoteIdentifier(name));
     }
     std::string streamed = plan.base + "_streamed";
     plan.scope.Add(TemporaryObjectKind::VIEW, streamed);
     connection.Execute("CREATE TEMP VIEW " + QuoteIdentifier(streamed) + " AS SELECT " +
-                       engine::QuoteIdentifierList(plan.columns.Names()) + " FROM (" + plan.FlaggedRowsSql() +
-                       ") WHERE " +
-                       state_->sink->FilterSql(plan.AnyFailureSql(), "NOT " + plan.quarantined_rows, values));
+                       engine::QuoteIdentifierList(names) + " FROM (SELECT *, (" + Join(bits, " + ") + ") AS " +
+                       QuoteIdentifier(mask_column) + " FROM " + plan.rows_sql + " AS " + ROW_ALIAS + ") WHERE " +
+                       state_->sink->FilterSql(QuoteIdentifier(mask_column), quarantine_bits, values));
     relation_ = QuoteIdentifier(streamed);
 }
 

@@ -189,9 +189,9 @@ std::string RangeFlag(const engine::ColumnInfo& column, const config::Json& min,
 }
 
 std::string RegexFlag(const engine::ColumnInfo& column, const std::string& pattern) {
-    std::string value = QuoteIdentifier(column.name);
-    return "(CASE WHEN " + value + " IS NULL THEN false ELSE NOT COALESCE(" +
-           engine::PrefixMatchSql("CAST(" + value + " AS VARCHAR)", pattern) + ", false) END)";
+    // The match is NULL exactly for a NULL value, which passes.
+    std::string text = "CAST(" + QuoteIdentifier(column.name) + " AS VARCHAR)";
+    return "(NOT COALESCE(" + engine::PrefixMatchSql(text, pattern) + ", true))";
 }
 
 // The newline ends a trailing `--` comment in the user's condition before our closing parenthesis.

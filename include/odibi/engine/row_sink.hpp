@@ -1,5 +1,7 @@
 // Rows a query sets aside while it streams: a filter that also appends the rows it is told to store
 // to a table, so that one scan both feeds a write and collects (say) the rows that failed a check.
+// Each row carries a bit mask (one bit per check); rows with any bit are stored, rows with a bit of
+// `drop_bits` are filtered out.
 #pragma once
 
 #include <cstdint>
@@ -20,12 +22,13 @@ public:
     RowSink(RowSink&&) = delete;
     RowSink& operator=(RowSink&&) = delete;
 
-    /// A BOOLEAN SQL expression for a WHERE clause: when `store_sql` holds for a row, the row's
-    /// `values_sql` (in the table's column order and types) are appended to the table; the
-    /// expression's value is `keep_sql`. Both conditions must never be NULL.
-    [[nodiscard]] virtual std::string FilterSql(const std::string& store_sql,
-                                                const std::string& keep_sql,
-                                                const std::vector<std::string>& values_sql) const = 0;
+    /// A BOOLEAN SQL expression for a WHERE clause over rows that carry a BIGINT bit mask `mask_sql`
+    /// (never NULL; 0 = nothing to report): a row whose mask is not 0 is appended to the table, as
+    /// its `values_sql` followed by the mask (the table's columns in that order and those types);
+    /// the expression's value is whether the mask has none of `drop_bits`. The mask is computed
+    /// once per row however the query plans the filter.
+    [[nodiscard]] virtual std::string
+    FilterSql(const std::string& mask_sql, uint64_t drop_bits, const std::vector<std::string>& values_sql) const = 0;
     /// Rows the filter has seen so far, over every query that ran it.
     [[nodiscard]] virtual int64_t RowsSeen() const = 0;
     /// Commits the appended rows to the table and stops the sink: a query that runs the filter

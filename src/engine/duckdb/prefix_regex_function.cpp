@@ -65,26 +65,30 @@ void Bind(duckdb_bind_info info) {
     duckdb_scalar_function_set_bind_data_copy(info, CopyBound);
 }
 
+// A VARCHAR's bytes, read from duckdb_string_t as DuckDB lays it out (inlined up to 12 bytes),
+// without a call into the library per row.
+std::string_view Text(const duckdb_string_t& value) {
+    uint32_t length = value.value.inlined.length;
+    return {length <= 12 ? value.value.inlined.inlined : value.value.pointer.ptr, length};
+}
+
 void Execute(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
     const auto& regex = *static_cast<const BoundPattern*>(duckdb_scalar_function_get_bind_data(info))->regex;
     idx_t rows = duckdb_data_chunk_get_size(input);
     duckdb_vector texts = duckdb_data_chunk_get_vector(input, 0);
-    auto* values = static_cast<duckdb_string_t*>(duckdb_vector_get_data(texts));
-    uint64_t* validity = duckdb_vector_get_validity(texts);
+    const auto* values = static_cast<const duckdb_string_t*>(duckdb_vector_get_data(texts));
+    const uint64_t* validity = duckdb_vector_get_validity(texts);
     auto* results = static_cast<bool*>(duckdb_vector_get_data(output));
-    uint64_t* result_validity = nullptr;
-    for (idx_t row = 0; row < rows; ++row) {
-        if (validity != nullptr && !duckdb_validity_row_is_valid(validity, row)) {
-            if (result_validity == nullptr) {
-                duckdb_vector_ensure_validity_writable(output);
-                result_validity = duckdb_vector_get_validity(output);
-            }
-            duckdb_validity_set_row_invalid(result_validity, row);
-            continue;
+    if (validity != nullptr) {
+        duckdb_vector_ensure_validity_writable(output);
+        uint64_t* result_validity = duckdb_vector_get_validity(output);
+        for (idx_t word = 0; word < (rows + 63) / 64; ++word) {
+            result_validity[word] = validity[word];
         }
-        duckdb_string_t& value = values[row];
-        results[row] =
-            regex.MatchesPrefix(std::string_view(duckdb_string_t_data(&value), duckdb_string_t_length(value)));
+    }
+    for (idx_t row = 0; row < rows; ++row) {
+        bool valid = validity == nullptr || ((validity[row / 64] >> (row % 64)) & 1U) != 0;
+        results[row] = valid && regex.MatchesPrefix(Text(values[row]));
     }
 }
 

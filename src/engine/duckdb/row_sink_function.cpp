@@ -1,7 +1,7 @@
-// The row sink: odibi_row_sink(token, store, keep, values...) copies the rows where `store` holds into
-// an appender on a connection of its own (DuckDB storage, so they may spill like any table) and
-// returns `keep`. The token names a sink in a process-wide registry; worker threads share one
-// appender under a mutex, and only chunks that hold a row to store take it.
+// The row sink: odibi_row_sink(token, drop_bits, mask, values...) copies the rows whose mask is not 0
+// (values, then the mask) into an appender on a connection of its own (DuckDB storage, so they may
+// spill like any table) and returns whether the mask has none of `drop_bits`. The token names a sink in a process-wide
+// registry; worker threads share one appender under a mutex, and only chunks that hold a row to store take it.
 #include "row_sink_function.hpp"
 
 #include <atomic>
@@ -21,7 +21,8 @@ namespace odibi::engine {
 namespace {
 
 constexpr const char* FUNCTION = "odibi_row_sink";
-constexpr idx_t VALUES_FROM = 3; ///< token, store, keep come first
+constexpr idx_t MASK_ARGUMENT = 2;
+constexpr idx_t VALUES_FROM = 3; ///< token, drop_bits, mask come first
 
 struct SinkState {
     SinkState() = default;
@@ -81,6 +82,7 @@ SinkRegistry& Sinks() {
 
 struct BoundSink {
     std::shared_ptr<SinkState> state;
+    uint64_t drop_bits = 0;
 };
 
 void DestroyBound(void* data) {
@@ -91,16 +93,17 @@ void* CopyBound(void* data) {
     return new BoundSink(*static_cast<BoundSink*>(data));
 }
 
-std::optional<int64_t> ConstantToken(duckdb_bind_info info) {
-    duckdb_expression argument = duckdb_scalar_function_bind_get_argument(info, 0);
-    std::optional<int64_t> token;
+// The BIGINT argument `index` when it is a constant; nullopt otherwise.
+std::optional<int64_t> ConstantInteger(duckdb_bind_info info, idx_t index) {
+    duckdb_expression argument = duckdb_scalar_function_bind_get_argument(info, index);
+    std::optional<int64_t> number;
     if (duckdb_expression_is_foldable(argument)) {
         duckdb_client_context context = nullptr;
         duckdb_scalar_function_get_client_context(info, &context);
         duckdb_value value = nullptr;
         duckdb_error_data error = duckdb_expression_fold(context, argument, &value);
         if (!duckdb_error_data_has_error(error) && value != nullptr && !duckdb_is_null_value(value)) {
-            token = duckdb_get_int64(value);
+            number = duckdb_get_int64(value);
         }
         if (value != nullptr) {
             duckdb_destroy_value(&value);
@@ -109,38 +112,48 @@ std::optional<int64_t> ConstantToken(duckdb_bind_info info) {
         duckdb_destroy_client_context(&context);
     }
     duckdb_destroy_expression(&argument);
-    return token;
+    return number;
 }
 
 void Bind(duckdb_bind_info info) {
-    std::optional<int64_t> token = ConstantToken(info);
+    std::optional<int64_t> token = ConstantInteger(info, 0);
+    std::optional<int64_t> drop_bits = ConstantInteger(info, 1);
     std::shared_ptr<SinkState> state = token ? Sinks().Find(*token) : nullptr;
-    if (!state) {
+    if (!state || !drop_bits) {
         duckdb_scalar_function_bind_set_error(info, "odibi_row_sink: no open sink has this token");
         return;
     }
-    if (duckdb_scalar_function_bind_get_argument_count(info) != VALUES_FROM + state->types.size()) {
+    duckdb_expression mask = duckdb_scalar_function_bind_get_argument(info, MASK_ARGUMENT);
+    duckdb_logical_type mask_type = duckdb_expression_return_type(mask);
+    bool mask_is_bigint = duckdb_get_type_id(mask_type) == DUCKDB_TYPE_BIGINT;
+    duckdb_destroy_logical_type(&mask_type);
+    duckdb_destroy_expression(&mask);
+    if (!mask_is_bigint ||
+        duckdb_scalar_function_bind_get_argument_count(info) != VALUES_FROM + state->types.size() - 1) {
         duckdb_scalar_function_bind_set_error(info, "odibi_row_sink: the values do not match the sink's columns");
         return;
     }
-    duckdb_scalar_function_set_bind_data(info, new BoundSink{std::move(state)}, DestroyBound);
+    auto* bound = new BoundSink{std::move(state), static_cast<uint64_t>(*drop_bits)};
+    duckdb_scalar_function_set_bind_data(info, bound, DestroyBound);
     duckdb_scalar_function_set_bind_data_copy(info, CopyBound);
 }
 
-// A BOOLEAN argument's value in `row` (NULL reads as false).
-bool IsTrue(const bool* values, uint64_t* validity, idx_t row) {
-    return (validity == nullptr || duckdb_validity_row_is_valid(validity, row)) && values[row];
+bool IsValid(const uint64_t* validity, idx_t row) {
+    return validity == nullptr || ((validity[row / 64] >> (row % 64)) & 1U) != 0;
 }
 
-// Appends the rows of `input` picked by `selection` to the sink; returns the error text, if any.
+// Appends the rows of `input` picked by `selection` to the sink (values, then the mask); returns the
+// error text, if any.
 std::string Append(SinkState& state, duckdb_data_chunk input, duckdb_selection_vector selection, idx_t count) {
     std::lock_guard lock(state.mutex);
     if (state.closed) {
         return "odibi_row_sink: the sink is closed; the query read its rows a second time";
     }
     duckdb_data_chunk chunk = duckdb_create_data_chunk(state.types.data(), state.types.size());
-    for (idx_t column = 0; column < state.types.size(); ++column) {
-        duckdb_vector_copy_sel(duckdb_data_chunk_get_vector(input, VALUES_FROM + column),
+    idx_t values = state.types.size() - 1;
+    for (idx_t column = 0; column <= values; ++column) {
+        idx_t argument = column < values ? VALUES_FROM + column : MASK_ARGUMENT;
+        duckdb_vector_copy_sel(duckdb_data_chunk_get_vector(input, argument),
                                duckdb_data_chunk_get_vector(chunk, column),
                                selection,
                                count,
@@ -159,21 +172,20 @@ std::string Append(SinkState& state, duckdb_data_chunk input, duckdb_selection_v
 }
 
 void Execute(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
-    SinkState& state = *static_cast<const BoundSink*>(duckdb_scalar_function_get_bind_data(info))->state;
+    const auto& bound = *static_cast<const BoundSink*>(duckdb_scalar_function_get_bind_data(info));
+    SinkState& state = *bound.state;
     idx_t rows = duckdb_data_chunk_get_size(input);
-    duckdb_vector store = duckdb_data_chunk_get_vector(input, 1);
-    duckdb_vector keep = duckdb_data_chunk_get_vector(input, 2);
-    const auto* store_values = static_cast<const bool*>(duckdb_vector_get_data(store));
-    const auto* keep_values = static_cast<const bool*>(duckdb_vector_get_data(keep));
-    uint64_t* store_validity = duckdb_vector_get_validity(store);
-    uint64_t* keep_validity = duckdb_vector_get_validity(keep);
+    duckdb_vector mask = duckdb_data_chunk_get_vector(input, MASK_ARGUMENT);
+    const auto* masks = static_cast<const int64_t*>(duckdb_vector_get_data(mask));
+    const uint64_t* mask_validity = duckdb_vector_get_validity(mask);
     auto* results = static_cast<bool*>(duckdb_vector_get_data(output));
     duckdb_selection_vector selection = duckdb_create_selection_vector(rows);
     sel_t* picked = duckdb_selection_vector_get_data_ptr(selection);
     idx_t count = 0;
     for (idx_t row = 0; row < rows; ++row) {
-        results[row] = IsTrue(keep_values, keep_validity, row);
-        if (IsTrue(store_values, store_validity, row)) {
+        uint64_t bits = IsValid(mask_validity, row) ? static_cast<uint64_t>(masks[row]) : 0;
+        results[row] = (bits & bound.drop_bits) == 0;
+        if (bits != 0) {
             picked[count++] = static_cast<sel_t>(row);
         }
     }
@@ -205,10 +217,11 @@ public:
         }
     }
 
-    std::string FilterSql(const std::string& store_sql,
-                          const std::string& keep_sql,
+    std::string FilterSql(const std::string& mask_sql,
+                          uint64_t drop_bits,
                           const std::vector<std::string>& values_sql) const override {
-        return fmt::format("{}({}, {}, {}, {})", FUNCTION, token_, store_sql, keep_sql, Join(values_sql, ", "));
+        return fmt::format(
+            "{}({}, {}, {}, {})", FUNCTION, token_, static_cast<int64_t>(drop_bits), mask_sql, Join(values_sql, ", "));
     }
 
     int64_t RowsSeen() const override { return state_->seen.load(); }
