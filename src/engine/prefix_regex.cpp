@@ -600,7 +600,40 @@ std::optional<PrefixRegex> PrefixRegex::Compile(std::string_view pattern) {
             regex.next_.push_back(*next);
         }
     }
+    Renumber(regex);
     return regex;
+}
+
+void PrefixRegex::Renumber(PrefixRegex& regex) {
+    auto states = static_cast<uint32_t>(regex.accepts_.size());
+    uint32_t classes = regex.class_count_;
+    std::vector<uint32_t> order; // new number -> old number
+    for (bool settled : {true, false}) {
+        for (uint32_t old = 0; old < states; ++old) {
+            if (((regex.accepts_[old] & (ACCEPTS_NOW | DEAD)) != 0) == settled) {
+                order.push_back(old);
+            }
+        }
+        if (settled) {
+            regex.settled_limit_ = static_cast<uint32_t>(order.size()) * classes;
+        }
+    }
+    std::vector<uint32_t> renumbered(states);
+    for (uint32_t number = 0; number < states; ++number) {
+        renumbered[order[number]] = number;
+    }
+    std::vector<uint32_t> next(regex.next_.size());
+    std::vector<uint8_t> accepts(states);
+    for (uint32_t number = 0; number < states; ++number) {
+        uint32_t old = order[number];
+        accepts[number] = regex.accepts_[old];
+        for (uint32_t klass = 0; klass < classes; ++klass) {
+            next[number * classes + klass] = renumbered[regex.next_[old * classes + klass]] * classes;
+        }
+    }
+    regex.next_ = std::move(next);
+    regex.accepts_ = std::move(accepts);
+    regex.start_ = renumbered[regex.start_] * classes;
 }
 
 } // namespace odibi::engine

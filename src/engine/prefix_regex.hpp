@@ -27,17 +27,19 @@ public:
 
     /// True when a prefix of `text` (valid UTF-8, as DuckDB's VARCHAR is) matches the pattern.
     [[nodiscard]] bool MatchesPrefix(std::string_view text) const {
-        uint32_t state = start_;
-        if ((accepts_[state] & ACCEPTS_NOW) != 0) {
-            return true;
+        // States are numbered so that those that settle the answer (a match ends, or none can
+        // follow) come first; transitions hold each state's row offset in next_.
+        uint32_t offset = start_;
+        if (offset < settled_limit_) {
+            return (accepts_[offset / class_count_] & ACCEPTS_NOW) != 0;
         }
         for (unsigned char byte : text) {
-            state = next_[state * class_count_ + byte_class_[byte]];
-            if ((accepts_[state] & (ACCEPTS_NOW | DEAD)) != 0) {
-                return (accepts_[state] & ACCEPTS_NOW) != 0;
+            offset = next_[offset + byte_class_[byte]];
+            if (offset < settled_limit_) {
+                return (accepts_[offset / class_count_] & ACCEPTS_NOW) != 0;
             }
         }
-        return (accepts_[state] & ACCEPTS_AT_END) != 0;
+        return (accepts_[offset / class_count_] & ACCEPTS_AT_END) != 0;
     }
 
     static constexpr uint8_t ACCEPTS_NOW = 1;    ///< a match ends here, whatever follows
@@ -46,12 +48,15 @@ public:
 
 private:
     PrefixRegex() = default;
+    /// Settling states first, transitions as offsets (see MatchesPrefix).
+    static void Renumber(PrefixRegex& regex);
 
     std::array<uint8_t, 256> byte_class_{};
     uint32_t class_count_ = 0;
-    std::vector<uint32_t> next_; ///< next_[state * class_count_ + class]
-    std::vector<uint8_t> accepts_;
-    uint32_t start_ = 0;
+    std::vector<uint32_t> next_;   ///< next_[offset + class]: the next state's offset (state * class_count_)
+    std::vector<uint8_t> accepts_; ///< by state
+    uint32_t start_ = 0;           ///< an offset
+    uint32_t settled_limit_ = 0;   ///< offsets below it are states that settle the answer
 };
 
 } // namespace odibi::engine

@@ -30,7 +30,6 @@ using engine::QuoteIdentifier;
 
 constexpr const char* TEMPORARY_PREFIX = "__odibi_quality_";
 constexpr const char* FLAG_PREFIX = "__odibi_failed_";
-constexpr size_t MAX_STREAMED_CHECKS = 62; ///< one bit each in a BIGINT mask
 
 std::string TestName(const QualityTestConfig& test) {
     return test.name.empty() ? config::QualityTestTypeName(test.type) : test.name;
@@ -97,8 +96,9 @@ struct TestPlan {
 
     TemporaryObjectScope scope;
     ColumnLookup columns;
-    std::string rows_sql; ///< the relation the checks read (a copy of it when it is not stable)
-    std::string base;     ///< unquoted prefix of the temporary names; the failing rows' table
+    std::string rows_sql;    ///< the relation the checks read (a copy of it when it is not stable)
+    std::string base;        ///< unquoted prefix of the temporary names; the failing rows' table
+    std::string failing_sql; ///< the failing rows' table as SQL (base, temporary or in main)
     std::vector<std::optional<std::string>> unavailable;
     std::vector<RowCheck> row_checks;
     std::vector<std::optional<size_t>> row_check_of_test;
@@ -145,6 +145,7 @@ std::unique_ptr<TestPlan> PlanTests(engine::Connection& connection,
     }
     plan->base = UniqueTemporaryName(connection,
                                      TEMPORARY_PREFIX + Readable(context.node) + "_" + ToLower(CheckPhaseName(phase)));
+    plan->failing_sql = QuoteIdentifier(plan->base);
     // The checks read the relation more than once (duplicate keys, failing rows, the write's
     // anti-join); a relation that could read differently the next time is copied once first.
     if (any_row_level && !context.relation_is_stable) {
@@ -203,7 +204,7 @@ TestEvaluation ConcludeTests(engine::Connection& connection,
                              std::optional<int64_t> rows_total) {
     TestEvaluation evaluation;
     const auto& row_checks = plan.row_checks;
-    const std::string failing = QuoteIdentifier(plan.base);
+    const std::string& failing = plan.failing_sql;
     AggregateQuery failing_query;
     std::optional<size_t> failing_index;
     std::optional<size_t> quarantined_index;
@@ -369,14 +370,14 @@ TestEvaluation EvaluateTests(engine::Connection& connection,
 }
 
 bool CanStreamTests(const std::vector<config::QualityTestConfig>& tests) {
-    size_t row_level = 0;
+    bool any_row_level = false;
     for (const auto& test : tests) {
         if (test.type == config::QualityTestType::DISTRIBUTION || test.type == config::QualityTestType::FRESHNESS) {
             return false;
         }
-        row_level += IsRowLevel(test.type) ? 1 : 0;
+        any_row_level = any_row_level || IsRowLevel(test.type);
     }
-    return row_level > 0 && row_level <= MAX_STREAMED_CHECKS;
+    return any_row_level;
 }
 
 struct StreamedTests::State {
@@ -398,51 +399,31 @@ StreamedTests::StreamedTests(engine::Connection& connection,
     state_->validation = validation;
     state_->context = context;
     TestPlan& plan = *state_->plan;
-    if (plan.row_checks.empty() || plan.row_checks.size() > MAX_STREAMED_CHECKS) {
-        throw InternalError("quality: StreamedTests needs 1 to 62 row-level tests");
+    if (plan.row_checks.empty()) {
+        throw InternalError("quality: StreamedTests without a row-level test");
     }
-    // Each row carries one bit per row-level test. The write's scan computes the mask once per
-    // row; a sink appends the rows with any bit to a table of the database (on a connection of its
-    // own), and the write keeps the rows without a quarantine bit.
-    std::string mask_column = FlagColumn(plan.row_checks.size(), plan.columns) + "_mask";
-    std::vector<std::string> bits;
-    uint64_t quarantine_bits = 0;
-    for (size_t check = 0; check < plan.row_checks.size(); ++check) {
-        uint64_t bit = uint64_t{1} << check;
-        bits.push_back(fmt::format(
-            "CASE WHEN {} THEN CAST({} AS BIGINT) ELSE CAST(0 AS BIGINT) END", plan.row_checks[check].flag_sql, bit));
-        quarantine_bits |= plan.is_quarantine_check[check] ? bit : 0;
-    }
+    // The write's scan computes every flag once per row; a sink appends the rows with a true flag
+    // (their columns, then their flags) to a table of the database, on a connection of its own, and
+    // the write keeps the rows without a quarantine flag.
+    plan.failing_sql = "main." + QuoteIdentifier(plan.base);
+    plan.scope.Add(TemporaryObjectKind::SHARED_TABLE, plan.base);
+    connection.Execute("CREATE TABLE " + plan.failing_sql + " AS SELECT * FROM (" + plan.FlaggedRowsSql() +
+                       ") LIMIT 0");
+    state_->sink = engine::OpenRowSink(connection, "main", plan.base, plan.is_quarantine_check);
     std::vector<std::string> names = plan.columns.Names();
-    std::string sink_table = plan.base + "_sink";
-    plan.scope.Add(TemporaryObjectKind::SHARED_TABLE, sink_table);
-    connection.Execute("CREATE TABLE main." + QuoteIdentifier(sink_table) + " AS SELECT " +
-                       engine::QuoteIdentifierList(names) + ", CAST(0 AS BIGINT) AS " + QuoteIdentifier(mask_column) +
-                       " FROM " + plan.rows_sql + " LIMIT 0");
-    state_->sink = engine::OpenRowSink(connection, "main", sink_table);
-
-    // The failing rows as EvaluateTests keeps them: the columns and one flag per test.
-    std::vector<std::string> failing = {engine::QuoteIdentifierList(names)};
-    for (size_t check = 0; check < plan.row_checks.size(); ++check) {
-        failing.push_back(fmt::format("({} & CAST({} AS BIGINT)) <> 0 AS {}",
-                                      QuoteIdentifier(mask_column),
-                                      uint64_t{1} << check,
-                                      QuoteIdentifier(plan.row_checks[check].flag_column)));
-    }
-    plan.scope.Add(TemporaryObjectKind::VIEW, plan.base);
-    connection.Execute("CREATE TEMP VIEW " + QuoteIdentifier(plan.base) + " AS SELECT " + Join(failing, ", ") +
-                       " FROM main." + QuoteIdentifier(sink_table));
-
     std::vector<std::string> values;
     for (const auto& name : names) {
         values.push_back(QuoteIdentifier(name));
     }
+    std::vector<std::string> flags;
+    for (const auto& check : plan.row_checks) {
+        flags.push_back(QuoteIdentifier(check.flag_column));
+    }
     std::string streamed = plan.base + "_streamed";
     plan.scope.Add(TemporaryObjectKind::VIEW, streamed);
     connection.Execute("CREATE TEMP VIEW " + QuoteIdentifier(streamed) + " AS SELECT " +
-                       engine::QuoteIdentifierList(names) + " FROM (SELECT *, (" + Join(bits, " + ") + ") AS " +
-                       QuoteIdentifier(mask_column) + " FROM " + plan.rows_sql + " AS " + ROW_ALIAS + ") WHERE " +
-                       state_->sink->FilterSql(QuoteIdentifier(mask_column), quarantine_bits, values));
+                       engine::QuoteIdentifierList(names) + " FROM (" + plan.FlaggedRowsSql() + ") WHERE " +
+                       state_->sink->FilterSql(flags, values));
     relation_ = QuoteIdentifier(streamed);
 }
 

@@ -1,7 +1,7 @@
 // Rows a query sets aside while it streams: a filter that also appends the rows it is told to store
 // to a table, so that one scan both feeds a write and collects (say) the rows that failed a check.
-// Each row carries a bit mask (one bit per check); rows with any bit are stored, rows with a bit of
-// `drop_bits` are filtered out.
+// Each row carries BOOLEAN flags (one per check); rows with any flag are stored, rows with a flag
+// marked "drop" are filtered out.
 #pragma once
 
 #include <cstdint>
@@ -22,13 +22,13 @@ public:
     RowSink(RowSink&&) = delete;
     RowSink& operator=(RowSink&&) = delete;
 
-    /// A BOOLEAN SQL expression for a WHERE clause over rows that carry a BIGINT bit mask `mask_sql`
-    /// (never NULL; 0 = nothing to report): a row whose mask is not 0 is appended to the table, as
-    /// its `values_sql` followed by the mask (the table's columns in that order and those types);
-    /// the expression's value is whether the mask has none of `drop_bits`. The mask is computed
-    /// once per row however the query plans the filter.
-    [[nodiscard]] virtual std::string
-    FilterSql(const std::string& mask_sql, uint64_t drop_bits, const std::vector<std::string>& values_sql) const = 0;
+    /// A BOOLEAN SQL expression for a WHERE clause: a row any of whose `flags_sql` (BOOLEAN; NULL
+    /// reads as false) is true is appended to the table as its `values_sql` followed by its flags (the
+    /// table's columns in that order and those types); the expression's value is whether none of
+    /// the flags that OpenRowSink marked `drop` is true. Each flag appears once in the SQL, so DuckDB
+    /// computes it once per row however it plans the filter.
+    [[nodiscard]] virtual std::string FilterSql(const std::vector<std::string>& flags_sql,
+                                                const std::vector<std::string>& values_sql) const = 0;
     /// Rows the filter has seen so far, over every query that ran it.
     [[nodiscard]] virtual int64_t RowsSeen() const = 0;
     /// Commits the appended rows to the table and stops the sink: a query that runs the filter
@@ -37,8 +37,9 @@ public:
 };
 
 /// A sink into `schema`.`table` (unquoted), an existing regular table (not a temporary one: the
-/// rows arrive on a connection of their own) of `connection`'s database.
+/// rows arrive on a connection of their own) of `connection`'s database, whose last `drop.size()`
+/// columns are the flags; `drop[i]`: a row whose flag i is true is filtered out.
 [[nodiscard]] std::unique_ptr<RowSink>
-OpenRowSink(Connection& connection, const std::string& schema, const std::string& table);
+OpenRowSink(Connection& connection, const std::string& schema, const std::string& table, std::vector<bool> drop);
 
 } // namespace odibi::engine

@@ -131,7 +131,7 @@ struct TestEvaluation {
                                            const config::ValidationConfig* validation,
                                            const QualityContext& context);
 
-/// Whether StreamedTests can check `tests`: 1 to 62 are row-level (one bit each), and none needs an aggregate
+/// Whether StreamedTests can check `tests`: at least one is row-level, and none needs an aggregate
 /// over the kept rows before they are written (distribution, freshness).
 [[nodiscard]] bool CanStreamTests(const std::vector<config::QualityTestConfig>& tests);
 

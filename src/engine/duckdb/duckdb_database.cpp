@@ -232,12 +232,13 @@ std::unique_ptr<Database> OpenDuckDb(const DatabaseSettings& settings) {
     return std::make_unique<DuckDbDatabase>(settings);
 }
 
-std::unique_ptr<RowSink> OpenRowSink(Connection& connection, const std::string& schema, const std::string& table) {
+std::unique_ptr<RowSink>
+OpenRowSink(Connection& connection, const std::string& schema, const std::string& table, std::vector<bool> drop) {
     auto* duckdb_connection = dynamic_cast<DuckDbConnection*>(&connection);
     if (duckdb_connection == nullptr) {
         throw InternalError("a row sink needs a DuckDB connection");
     }
-    return OpenDuckDbRowSink(duckdb_connection->DatabaseHandle(), schema, table);
+    return OpenDuckDbRowSink(duckdb_connection->DatabaseHandle(), schema, table, std::move(drop));
 }
 
 std::string DuckDbVersion() {

@@ -1,9 +1,10 @@
-// The row sink: odibi_row_sink(token, drop_bits, mask, values...) copies the rows whose mask is not 0
-// (values, then the mask) into an appender on a connection of its own (DuckDB storage, so they may
-// spill like any table) and returns whether the mask has none of `drop_bits`. The token names a sink in a process-wide
+// The row sink: odibi_row_sink(token, flags..., values...) copies the rows with a true flag (values,
+// then flags) into an appender on a connection of its own (DuckDB storage, so they may spill like
+// any table) and returns whether no "drop" flag is true. The token names a sink in a process-wide
 // registry; worker threads share one appender under a mutex, and only chunks that hold a row to store take it.
 #include "row_sink_function.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -21,8 +22,7 @@ namespace odibi::engine {
 namespace {
 
 constexpr const char* FUNCTION = "odibi_row_sink";
-constexpr idx_t MASK_ARGUMENT = 2;
-constexpr idx_t VALUES_FROM = 3; ///< token, drop_bits, mask come first
+constexpr idx_t FLAGS_FROM = 1; ///< the token comes first
 
 struct SinkState {
     SinkState() = default;
@@ -45,7 +45,8 @@ struct SinkState {
     std::mutex mutex;
     duckdb_connection connection = nullptr;
     duckdb_appender appender = nullptr;
-    std::vector<duckdb_logical_type> types;
+    std::vector<duckdb_logical_type> types; ///< the table's: values, then flags
+    std::vector<bool> drop;                 ///< per flag
     std::atomic<int64_t> seen{0};
     std::string error; ///< the first append error
     bool closed = false;
@@ -82,7 +83,6 @@ SinkRegistry& Sinks() {
 
 struct BoundSink {
     std::shared_ptr<SinkState> state;
-    uint64_t drop_bits = 0;
 };
 
 void DestroyBound(void* data) {
@@ -117,32 +117,33 @@ std::optional<int64_t> ConstantInteger(duckdb_bind_info info, idx_t index) {
 
 void Bind(duckdb_bind_info info) {
     std::optional<int64_t> token = ConstantInteger(info, 0);
-    std::optional<int64_t> drop_bits = ConstantInteger(info, 1);
     std::shared_ptr<SinkState> state = token ? Sinks().Find(*token) : nullptr;
-    if (!state || !drop_bits) {
+    if (!state) {
         duckdb_scalar_function_bind_set_error(info, "odibi_row_sink: no open sink has this token");
         return;
     }
-    duckdb_expression mask = duckdb_scalar_function_bind_get_argument(info, MASK_ARGUMENT);
-    duckdb_logical_type mask_type = duckdb_expression_return_type(mask);
-    bool mask_is_bigint = duckdb_get_type_id(mask_type) == DUCKDB_TYPE_BIGINT;
-    duckdb_destroy_logical_type(&mask_type);
-    duckdb_destroy_expression(&mask);
-    if (!mask_is_bigint ||
-        duckdb_scalar_function_bind_get_argument_count(info) != VALUES_FROM + state->types.size() - 1) {
-        duckdb_scalar_function_bind_set_error(info, "odibi_row_sink: the values do not match the sink's columns");
+    bool matches = duckdb_scalar_function_bind_get_argument_count(info) == FLAGS_FROM + state->types.size();
+    for (idx_t flag = 0; matches && flag < state->drop.size(); ++flag) {
+        duckdb_expression argument = duckdb_scalar_function_bind_get_argument(info, FLAGS_FROM + flag);
+        duckdb_logical_type type = duckdb_expression_return_type(argument);
+        matches = duckdb_get_type_id(type) == DUCKDB_TYPE_BOOLEAN;
+        duckdb_destroy_logical_type(&type);
+        duckdb_destroy_expression(&argument);
+    }
+    if (!matches) {
+        duckdb_scalar_function_bind_set_error(info,
+                                              "odibi_row_sink: the flags and values do not match the sink's columns");
         return;
     }
-    auto* bound = new BoundSink{std::move(state), static_cast<uint64_t>(*drop_bits)};
-    duckdb_scalar_function_set_bind_data(info, bound, DestroyBound);
+    duckdb_scalar_function_set_bind_data(info, new BoundSink{std::move(state)}, DestroyBound);
     duckdb_scalar_function_set_bind_data_copy(info, CopyBound);
 }
 
-bool IsValid(const uint64_t* validity, idx_t row) {
-    return validity == nullptr || ((validity[row / 64] >> (row % 64)) & 1U) != 0;
+bool IsTrue(const bool* values, const uint64_t* validity, idx_t row) {
+    return (validity == nullptr || ((validity[row / 64] >> (row % 64)) & 1U) != 0) && values[row];
 }
 
-// Appends the rows of `input` picked by `selection` to the sink (values, then the mask); returns the
+// Appends the rows of `input` picked by `selection` to the sink (values, then flags); returns the
 // error text, if any.
 std::string Append(SinkState& state, duckdb_data_chunk input, duckdb_selection_vector selection, idx_t count) {
     std::lock_guard lock(state.mutex);
@@ -150,9 +151,10 @@ std::string Append(SinkState& state, duckdb_data_chunk input, duckdb_selection_v
         return "odibi_row_sink: the sink is closed; the query read its rows a second time";
     }
     duckdb_data_chunk chunk = duckdb_create_data_chunk(state.types.data(), state.types.size());
-    idx_t values = state.types.size() - 1;
-    for (idx_t column = 0; column <= values; ++column) {
-        idx_t argument = column < values ? VALUES_FROM + column : MASK_ARGUMENT;
+    idx_t flags = state.drop.size();
+    idx_t values = state.types.size() - flags;
+    for (idx_t column = 0; column < state.types.size(); ++column) {
+        idx_t argument = column < values ? FLAGS_FROM + flags + column : FLAGS_FROM + (column - values);
         duckdb_vector_copy_sel(duckdb_data_chunk_get_vector(input, argument),
                                duckdb_data_chunk_get_vector(chunk, column),
                                selection,
@@ -172,20 +174,28 @@ std::string Append(SinkState& state, duckdb_data_chunk input, duckdb_selection_v
 }
 
 void Execute(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
-    const auto& bound = *static_cast<const BoundSink*>(duckdb_scalar_function_get_bind_data(info));
-    SinkState& state = *bound.state;
+    SinkState& state = *static_cast<const BoundSink*>(duckdb_scalar_function_get_bind_data(info))->state;
     idx_t rows = duckdb_data_chunk_get_size(input);
-    duckdb_vector mask = duckdb_data_chunk_get_vector(input, MASK_ARGUMENT);
-    const auto* masks = static_cast<const int64_t*>(duckdb_vector_get_data(mask));
-    const uint64_t* mask_validity = duckdb_vector_get_validity(mask);
-    auto* results = static_cast<bool*>(duckdb_vector_get_data(output));
+    auto* keep = static_cast<bool*>(duckdb_vector_get_data(output));
+    std::vector<bool> stored(rows, false);
+    std::fill(keep, keep + rows, true);
+    for (idx_t flag = 0; flag < state.drop.size(); ++flag) {
+        duckdb_vector vector = duckdb_data_chunk_get_vector(input, FLAGS_FROM + flag);
+        const auto* values = static_cast<const bool*>(duckdb_vector_get_data(vector));
+        const uint64_t* validity = duckdb_vector_get_validity(vector);
+        bool drops = state.drop[flag];
+        for (idx_t row = 0; row < rows; ++row) {
+            if (IsTrue(values, validity, row)) {
+                stored[row] = true;
+                keep[row] = keep[row] && !drops;
+            }
+        }
+    }
     duckdb_selection_vector selection = duckdb_create_selection_vector(rows);
     sel_t* picked = duckdb_selection_vector_get_data_ptr(selection);
     idx_t count = 0;
     for (idx_t row = 0; row < rows; ++row) {
-        uint64_t bits = IsValid(mask_validity, row) ? static_cast<uint64_t>(masks[row]) : 0;
-        results[row] = (bits & bound.drop_bits) == 0;
-        if (bits != 0) {
+        if (stored[row]) {
             picked[count++] = static_cast<sel_t>(row);
         }
     }
@@ -217,11 +227,9 @@ public:
         }
     }
 
-    std::string FilterSql(const std::string& mask_sql,
-                          uint64_t drop_bits,
+    std::string FilterSql(const std::vector<std::string>& flags_sql,
                           const std::vector<std::string>& values_sql) const override {
-        return fmt::format(
-            "{}({}, {}, {}, {})", FUNCTION, token_, static_cast<int64_t>(drop_bits), mask_sql, Join(values_sql, ", "));
+        return fmt::format("{}({}, {}, {})", FUNCTION, token_, Join(flags_sql, ", "), Join(values_sql, ", "));
     }
 
     int64_t RowsSeen() const override { return state_->seen.load(); }
@@ -273,9 +281,12 @@ void RegisterRowSinkFunction(duckdb_connection connection) {
     }
 }
 
-std::unique_ptr<RowSink>
-OpenDuckDbRowSink(duckdb_database database, const std::string& schema, const std::string& table) {
+std::unique_ptr<RowSink> OpenDuckDbRowSink(duckdb_database database,
+                                           const std::string& schema,
+                                           const std::string& table,
+                                           std::vector<bool> drop) {
     auto state = std::make_shared<SinkState>();
+    state->drop = std::move(drop);
     if (duckdb_connect(database, &state->connection) == DuckDBError) {
         throw InternalError("could not open a DuckDB connection for a row sink");
     }
@@ -289,6 +300,9 @@ OpenDuckDbRowSink(duckdb_database database, const std::string& schema, const std
     idx_t columns = duckdb_appender_column_count(state->appender);
     for (idx_t column = 0; column < columns; ++column) {
         state->types.push_back(duckdb_appender_column_type(state->appender, column));
+    }
+    if (state->drop.empty() || state->drop.size() > columns) {
+        throw InternalError(fmt::format("a row sink on {}.{} needs 1 to {} flags", schema, table, columns));
     }
     return std::make_unique<DuckDbRowSink>(std::move(state), schema + "." + table);
 }

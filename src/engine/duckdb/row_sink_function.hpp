@@ -1,4 +1,4 @@
-// odibi_row_sink(token, store, keep, values...): the SQL side of engine::RowSink.
+// odibi_row_sink(token, flags..., values...): the SQL side of engine::RowSink.
 #pragma once
 
 #include <memory>
@@ -13,8 +13,10 @@ namespace odibi::engine {
 /// Registers the sink function in the database of `connection`.
 void RegisterRowSinkFunction(duckdb_connection connection);
 
-/// A sink into `schema`.`table` of `database`, appending through a connection of its own.
-[[nodiscard]] std::unique_ptr<RowSink>
-OpenDuckDbRowSink(duckdb_database database, const std::string& schema, const std::string& table);
+/// A sink into `schema`.`table` of `database` (OpenRowSink), appending through a connection of its own.
+[[nodiscard]] std::unique_ptr<RowSink> OpenDuckDbRowSink(duckdb_database database,
+                                                         const std::string& schema,
+                                                         const std::string& table,
+                                                         std::vector<bool> drop);
 
 } // namespace odibi::engine
