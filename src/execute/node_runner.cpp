@@ -873,24 +873,15 @@ private:
         phase_ = "validation";
         step_ = fmt::format("{} validation test(s)", validation.tests.size());
         sql_.clear();
-        auto started = Now();
-        ValidationOutcome outcome;
-        try {
-            outcome = RunValidation(connection_,
-                                    quality_scratch_,
-                                    current,
-                                    config_,
-                                    QualityContextFor(current),
-                                    result_.quality,
-                                    result_.warnings);
-        } catch (const Error& error) {
-            PointAtFirstFailure(error, validation.config_path);
-            throw;
-        }
-        result_.steps.push_back({phase_, step_, "", MillisecondsBetween(started, Now())});
-        if (outcome.rows_quarantined > 0) {
-            WriteQuarantine(*validation.quarantine, outcome);
-        }
+        ValidationOutcome outcome = DecideValidation([&] {
+            return RunValidation(connection_,
+                                 quality_scratch_,
+                                 current,
+                                 config_,
+                                 QualityContextFor(current),
+                                 result_.quality,
+                                 result_.warnings);
+        });
         output_is_temporary_ = outcome.output_is_temporary;
         return outcome.output_relation;
     }
@@ -927,16 +918,32 @@ private:
         std::string write_sql = sql_;
         phase_ = "validation";
         step_ = fmt::format("{} validation test(s), concluded after the write's scan", validation.tests.size());
+        ValidationOutcome outcome = DecideValidation([&] {
+            return ConcludeValidation(quality_scratch_,
+                                      unvalidated_relation_,
+                                      streamed_tests_->Finish(rows_written),
+                                      config_,
+                                      QualityContextFor(unvalidated_relation_),
+                                      result_.quality,
+                                      result_.warnings);
+        });
+        Execute("publish",
+                fmt::format("register {} over its kept rows", node_.name),
+                fmt::format("CREATE OR REPLACE VIEW {} AS SELECT * FROM {}", NodeRelation(), outcome.output_relation));
+        phase_ = write_phase;
+        step_ = write_step;
+        config_path_ = write_path;
+        sql_ = write_sql;
+    }
+
+    /// Runs `decide` (results, failures, gate) as the current validation step, pointing a failure at
+    /// the failed check, then appends the quarantined rows.
+    template <typename Decide> ValidationOutcome DecideValidation(Decide decide) {
+        const config::ValidationConfig& validation = *config_.validation;
         auto started = Now();
         ValidationOutcome outcome;
         try {
-            outcome = ConcludeValidation(quality_scratch_,
-                                         unvalidated_relation_,
-                                         streamed_tests_->Finish(rows_written),
-                                         config_,
-                                         QualityContextFor(unvalidated_relation_),
-                                         result_.quality,
-                                         result_.warnings);
+            outcome = decide();
         } catch (const Error& error) {
             PointAtFirstFailure(error, validation.config_path);
             throw;
@@ -945,13 +952,7 @@ private:
         if (outcome.rows_quarantined > 0) {
             WriteQuarantine(*validation.quarantine, outcome);
         }
-        Execute("publish",
-                fmt::format("register {} over its kept rows", node_.name),
-                fmt::format("CREATE OR REPLACE VIEW {} AS SELECT * FROM {}", NodeRelation(), outcome.output_relation));
-        phase_ = write_phase;
-        step_ = write_step;
-        config_path_ = write_path;
-        sql_ = write_sql;
+        return outcome;
     }
 
     /// Quarantined rows are appended before the node's own write: if that write fails, a re-run

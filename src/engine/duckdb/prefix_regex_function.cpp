@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "scalar_functions.hpp"
+
 #include "odibi/common/error.hpp"
 
 namespace odibi::engine {
@@ -24,32 +26,8 @@ void* CopyBound(void* data) {
     return new BoundPattern(*static_cast<BoundPattern*>(data));
 }
 
-// The pattern argument as text, when it is a constant; nullopt otherwise.
-std::optional<std::string> ConstantPattern(duckdb_bind_info info) {
-    duckdb_expression argument = duckdb_scalar_function_bind_get_argument(info, 1);
-    std::optional<std::string> text;
-    if (duckdb_expression_is_foldable(argument)) {
-        duckdb_client_context context = nullptr;
-        duckdb_scalar_function_get_client_context(info, &context);
-        duckdb_value value = nullptr;
-        duckdb_error_data error = duckdb_expression_fold(context, argument, &value);
-        if (!duckdb_error_data_has_error(error) && value != nullptr && !duckdb_is_null_value(value)) {
-            char* chars = duckdb_get_varchar(value);
-            text = std::string(chars);
-            duckdb_free(chars);
-        }
-        if (value != nullptr) {
-            duckdb_destroy_value(&value);
-        }
-        duckdb_destroy_error_data(&error);
-        duckdb_destroy_client_context(&context);
-    }
-    duckdb_destroy_expression(&argument);
-    return text;
-}
-
 void Bind(duckdb_bind_info info) {
-    std::optional<std::string> pattern = ConstantPattern(info);
+    std::optional<std::string> pattern = ConstantText(info, 1);
     if (!pattern) {
         duckdb_scalar_function_bind_set_error(info, "odibi_regexp_prefix_match: the pattern must be a constant");
         return;
@@ -95,22 +73,12 @@ void Execute(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector o
 } // namespace
 
 void RegisterPrefixMatchFunction(duckdb_connection connection) {
-    duckdb_scalar_function function = duckdb_create_scalar_function();
-    duckdb_scalar_function_set_name(function, PREFIX_MATCH_FUNCTION);
-    duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
-    duckdb_logical_type boolean = duckdb_create_logical_type(DUCKDB_TYPE_BOOLEAN);
-    duckdb_scalar_function_add_parameter(function, varchar);
-    duckdb_scalar_function_add_parameter(function, varchar);
-    duckdb_scalar_function_set_return_type(function, boolean);
-    duckdb_scalar_function_set_bind(function, Bind);
-    duckdb_scalar_function_set_function(function, Execute);
-    duckdb_state state = duckdb_register_scalar_function(connection, function);
-    duckdb_destroy_logical_type(&varchar);
-    duckdb_destroy_logical_type(&boolean);
-    duckdb_destroy_scalar_function(&function);
-    if (state == DuckDBError) {
-        throw InternalError("could not register the DuckDB function odibi_regexp_prefix_match");
-    }
+    ScalarFunctionSpec spec;
+    spec.name = PREFIX_MATCH_FUNCTION;
+    spec.parameters = {DUCKDB_TYPE_VARCHAR, DUCKDB_TYPE_VARCHAR};
+    spec.bind = Bind;
+    spec.function = Execute;
+    RegisterScalarFunction(connection, spec);
 }
 
 } // namespace odibi::engine

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "scalar_functions.hpp"
 #include <fmt/format.h>
 
 #include "odibi/common/error.hpp"
@@ -91,28 +92,6 @@ void DestroyBound(void* data) {
 
 void* CopyBound(void* data) {
     return new BoundSink(*static_cast<BoundSink*>(data));
-}
-
-// The BIGINT argument `index` when it is a constant; nullopt otherwise.
-std::optional<int64_t> ConstantInteger(duckdb_bind_info info, idx_t index) {
-    duckdb_expression argument = duckdb_scalar_function_bind_get_argument(info, index);
-    std::optional<int64_t> number;
-    if (duckdb_expression_is_foldable(argument)) {
-        duckdb_client_context context = nullptr;
-        duckdb_scalar_function_get_client_context(info, &context);
-        duckdb_value value = nullptr;
-        duckdb_error_data error = duckdb_expression_fold(context, argument, &value);
-        if (!duckdb_error_data_has_error(error) && value != nullptr && !duckdb_is_null_value(value)) {
-            number = duckdb_get_int64(value);
-        }
-        if (value != nullptr) {
-            duckdb_destroy_value(&value);
-        }
-        duckdb_destroy_error_data(&error);
-        duckdb_destroy_client_context(&context);
-    }
-    duckdb_destroy_expression(&argument);
-    return number;
 }
 
 void Bind(duckdb_bind_info info) {
@@ -260,25 +239,16 @@ private:
 } // namespace
 
 void RegisterRowSinkFunction(duckdb_connection connection) {
-    duckdb_scalar_function function = duckdb_create_scalar_function();
-    duckdb_scalar_function_set_name(function, FUNCTION);
-    duckdb_logical_type any = duckdb_create_logical_type(DUCKDB_TYPE_ANY);
-    duckdb_logical_type boolean = duckdb_create_logical_type(DUCKDB_TYPE_BOOLEAN);
-    duckdb_scalar_function_set_varargs(function, any);
-    duckdb_scalar_function_set_return_type(function, boolean);
+    ScalarFunctionSpec spec;
+    spec.name = FUNCTION;
+    spec.varargs = DUCKDB_TYPE_ANY;
     // Every row reaches the function (NULL values are stored like any other), and it runs once per
     // row: it has a side effect.
-    duckdb_scalar_function_set_special_handling(function);
-    duckdb_scalar_function_set_volatile(function);
-    duckdb_scalar_function_set_bind(function, Bind);
-    duckdb_scalar_function_set_function(function, Execute);
-    duckdb_state state = duckdb_register_scalar_function(connection, function);
-    duckdb_destroy_logical_type(&any);
-    duckdb_destroy_logical_type(&boolean);
-    duckdb_destroy_scalar_function(&function);
-    if (state == DuckDBError) {
-        throw InternalError("could not register the DuckDB function odibi_row_sink");
-    }
+    spec.sees_nulls = true;
+    spec.has_side_effects = true;
+    spec.bind = Bind;
+    spec.function = Execute;
+    RegisterScalarFunction(connection, spec);
 }
 
 std::unique_ptr<RowSink> OpenDuckDbRowSink(duckdb_database database,
