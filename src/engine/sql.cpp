@@ -60,4 +60,14 @@ bool IsNumericType(std::string_view type) {
     return NUMERIC_TYPES.contains(upper) || StartsWith(upper, "DECIMAL");
 }
 
+std::string ColumnsMatch(const std::string& left, const std::string& right, const std::vector<std::string>& columns) {
+    std::vector<std::string> terms;
+    terms.reserve(columns.size());
+    for (const auto& column : columns) {
+        std::string quoted = QuoteIdentifier(column);
+        terms.push_back(left + "." + quoted + " IS NOT DISTINCT FROM " + right + "." + quoted);
+    }
+    return Join(terms, " AND ");
+}
+
 } // namespace odibi::engine

@@ -33,8 +33,8 @@ private:
     std::string node_;
 };
 
-/// The temporary tables and views the checks of one node attempt left on its connection (the flags
-/// table, the valid and quarantined views); dropped when the attempt ends, on every path.
+/// The scratch tables and views the checks of one node attempt left on its connection (duplicate
+/// keys, failing rows, the valid and quarantined views); dropped when the attempt ends, on every path.
 class QualityScratch {
 public:
     explicit QualityScratch(engine::Connection& connection) : connection_(connection) {}

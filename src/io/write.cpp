@@ -506,15 +506,7 @@ private:
         }
     }
 
-    std::string KeyMatch() const {
-        std::vector<std::string> conditions;
-        conditions.reserve(keys_.size());
-        for (const auto& key : keys_) {
-            std::string column = engine::QuoteIdentifier(key);
-            conditions.push_back(fmt::format("odibi_target.{0} IS NOT DISTINCT FROM odibi_batch.{0}", column));
-        }
-        return Join(conditions, " AND ");
-    }
+    std::string KeyMatch() const { return engine::ColumnsMatch("odibi_target", "odibi_batch", keys_); }
 
     int64_t Count(const std::string& scan) {
         std::string sql = fmt::format("SELECT count(*) FROM {}", scan);

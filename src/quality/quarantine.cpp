@@ -44,16 +44,14 @@ std::string RowsOutsideSql(const std::string& relation_sql,
                            const std::string& failing_table,
                            const std::string& condition) {
     std::vector<std::string> listed;
-    std::vector<std::string> same;
     for (const auto& column : columns) {
-        std::string name = QuoteIdentifier(column);
-        listed.push_back("__odibi_kept." + name);
-        same.push_back("__odibi_failing." + name + " IS NOT DISTINCT FROM __odibi_kept." + name);
+        listed.push_back("__odibi_kept." + QuoteIdentifier(column));
     }
     // An explicit ANTI JOIN: DuckDB plans it as one hash join built on the (small) failing side,
     // where NOT EXISTS with a filtered subquery would become a delim join over every kept row.
     return "SELECT " + Join(listed, ", ") + " FROM " + relation_sql + " AS __odibi_kept ANTI JOIN (SELECT * FROM " +
-           failing_table + " WHERE " + condition + ") AS __odibi_failing ON " + Join(same, " AND ");
+           failing_table + " WHERE " + condition + ") AS __odibi_failing ON " +
+           engine::ColumnsMatch("__odibi_failing", "__odibi_kept", columns);
 }
 
 std::string QuarantinedRowsSql(const std::string& failing_table,

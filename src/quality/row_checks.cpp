@@ -115,21 +115,10 @@ std::string NotNullFlag(const std::vector<std::string>& names) {
     return "(" + Join(parts, " OR ") + ")";
 }
 
-// Keys equal when both are NULL, as GROUP BY and PARTITION BY see them.
-std::string KeysMatch(const std::vector<std::string>& names, const std::string& left, const std::string& right) {
-    std::vector<std::string> parts;
-    parts.reserve(names.size());
-    for (const auto& name : names) {
-        parts.push_back(left + "." + QuoteIdentifier(name) + " IS NOT DISTINCT FROM " + right + "." +
-                        QuoteIdentifier(name));
-    }
-    return Join(parts, " AND ");
-}
-
 // The row's key is one of the keys that occur more than once (a semi-join against a small table).
 std::string UniqueFlag(const std::vector<std::string>& names, const std::string& duplicate_keys) {
     return "EXISTS (SELECT 1 FROM " + QuoteIdentifier(duplicate_keys) + " AS __odibi_duplicate WHERE " +
-           KeysMatch(names, "__odibi_duplicate", ROW_ALIAS) + ")";
+           engine::ColumnsMatch("__odibi_duplicate", ROW_ALIAS, names) + ")";
 }
 
 std::vector<config::Json> ValueList(const config::Json& values) {

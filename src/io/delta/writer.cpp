@@ -483,12 +483,11 @@ private:
     }
 
     std::string KeyMatch(const std::string& target, const std::string& batch) const {
-        std::vector<std::string> conditions;
+        std::vector<std::string> columns;
         for (const auto& key : write_.keys) {
-            std::string column = QuoteIdentifier(FindField(fields_, key)->name);
-            conditions.push_back(fmt::format("{}.{} IS NOT DISTINCT FROM {}.{}", target, column, batch, column));
+            columns.push_back(FindField(fields_, key)->name);
         }
-        return Join(conditions, " AND ");
+        return engine::ColumnsMatch(target, batch, columns);
     }
 
     /// Files whose key bounds (min/max statistics, or partition values) overlap the batch's key range, or

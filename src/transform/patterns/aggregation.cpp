@@ -118,7 +118,7 @@ private:
                                      grain_list,
                                      QuoteIdentifier(*watermark),
                                      *input.target,
-                                     KeysEqual("s", "t", grain),
+                                     engine::ColumnsMatch("s", "t", grain),
                                      QuoteIdentifier(*watermark));
             }
         }
@@ -152,7 +152,7 @@ private:
                                "UNION ALL BY NAME {1}",
                                existing,
                                aggregate,
-                               KeysEqual("e", "n", grain));
+                               engine::ColumnsMatch("e", "n", grain));
         }
         std::vector<std::string> select;
         for (const auto& column : grain) {
@@ -179,7 +179,7 @@ private:
                            engine::QuoteIdentifierList(excluded),
                            existing,
                            aggregate,
-                           KeysEqual("e", "n", grain));
+                           engine::ColumnsMatch("e", "n", grain));
     }
 };
 

@@ -156,7 +156,7 @@ private:
                                 *target,
                                 engine::QuoteIdentifierList(keys),
                                 QuoteIdentifier("target"),
-                                KeysEqual(QuoteIdentifier("source"), QuoteIdentifier("target"), keys));
+                                engine::ColumnsMatch(QuoteIdentifier("source"), QuoteIdentifier("target"), keys));
         }
         std::vector<std::string> conditions;
         std::string deleted = "false";

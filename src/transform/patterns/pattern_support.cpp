@@ -132,13 +132,4 @@ RelationColumns TargetColumns(const TransformInput& input) {
     return RelationColumns(input.connection.Describe(*input.target));
 }
 
-std::string KeysEqual(const std::string& left, const std::string& right, const std::vector<std::string>& keys) {
-    std::vector<std::string> terms;
-    for (const auto& key : keys) {
-        std::string quoted = engine::QuoteIdentifier(key);
-        terms.push_back(fmt::format("{}.{} IS NOT DISTINCT FROM {}.{}", left, quoted, right, quoted));
-    }
-    return Join(terms, " AND ");
-}
-
 } // namespace odibi::transform

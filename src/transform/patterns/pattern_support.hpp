@@ -57,11 +57,6 @@ void CheckTargetParams(const ParamReader& params);
 /// The columns of the existing target (empty when there is none).
 [[nodiscard]] RelationColumns TargetColumns(const TransformInput& input);
 
-/// `a.c1 IS NOT DISTINCT FROM b.c1 AND ...` over quoted columns: NULL keys match each other, as
-/// they do in the keyed writes (upsert, append_once, delete_match) that patterns feed.
-[[nodiscard]] std::string
-KeysEqual(const std::string& left, const std::string& right, const std::vector<std::string>& keys);
-
 /// The factories of the built-in patterns, one per file under patterns/.
 std::unique_ptr<Transformer> MakeDateDimensionPattern();
 std::unique_ptr<Transformer> MakeDimensionPattern();

@@ -93,7 +93,7 @@ std::string Scd2HistorySql(const Scd2Step& step, const ParamReader& params) {
     for (const auto& column : step.track_cols) {
         equal.push_back(TrackedEqual(step, column));
     }
-    std::string same_key = KeysEqual("s", "c", step.keys);
+    std::string same_key = engine::ColumnsMatch("s", "c", step.keys);
     std::string deleted = step.delete_column
                               ? fmt::format("WHEN s.{} IS TRUE THEN 'delete' ", QuoteIdentifier(*step.delete_column))
                               : std::string();
@@ -124,7 +124,7 @@ std::string Scd2HistorySql(const Scd2Step& step, const ParamReader& params) {
         fmt::arg("equal", equal.empty() ? "true" : Join(equal, " AND ")),
         fmt::arg("keys", key_list),
         fmt::arg("start", QuoteIdentifier(step.start_column)),
-        fmt::arg("history_key", KeysEqual("h", "k", step.keys)),
+        fmt::arg("history_key", engine::ColumnsMatch("h", "k", step.keys)),
         fmt::arg("inserted_extra", inserted_extra));
 }
 
